@@ -1,0 +1,45 @@
+#pragma once
+// Nodes in repair, ordered by the time they rejoin the spare pool.
+//
+// The pool is only read when recovery decides to fill slots, and those decision times never
+// go backwards; so instead of one kernel event per repair, completions are collected lazily
+// up to each decision time. (A model in which idle pool nodes could fail would need the pool
+// at every instant and must not collect ahead of the clock.)
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace goodsim::models {
+
+class RepairPipeline {
+ public:
+  void add(double completion_time) {
+    heap_.push_back(completion_time);
+    std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
+  }
+
+  // Removes and counts the repairs completed by time t.
+  std::int64_t collect_until(double t) {
+    std::int64_t n = 0;
+    while (!heap_.empty() && heap_.front() <= t) {
+      std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
+      heap_.pop_back();
+      ++n;
+    }
+    return n;
+  }
+
+  std::optional<double> next_completion() const {
+    if (heap_.empty()) return std::nullopt;
+    return heap_.front();
+  }
+
+  std::size_t in_repair() const { return heap_.size(); }
+
+ private:
+  std::vector<double> heap_;  // min-heap of completion times
+};
+
+}  // namespace goodsim::models

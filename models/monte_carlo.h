@@ -1,0 +1,40 @@
+#pragma once
+// Runs a scenario's replications and condenses them into the figures users read.
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "models/replication_result.h"
+#include "models/scenario.h"
+#include "sim/parallel.h"
+#include "sim/statistics.h"
+
+namespace goodsim::models {
+
+struct RunOptions {
+  std::int64_t replications = 0;
+  std::uint64_t seed = 0;
+  unsigned threads = 0;  // 0 = all cores
+  sim::ProgressCallback progress;
+};
+
+// Replication i lands in element i whatever the thread count.
+std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options);
+
+// Paid node-hours of one replication: job slots plus hot spares, for the whole wall time.
+double paid_node_hours(const Scenario& scenario, const ReplicationResult& r);
+
+struct RunSummary {
+  sim::SampleSummary goodput;
+  sim::SampleSummary wall_h;
+  sim::SampleSummary interruptions;
+  std::array<double, kBucketCount> bucket_mean_h{};
+  std::optional<sim::SampleSummary> cost_usd;
+  std::optional<double> usd_per_productive_gpu_hour;  // mean cost / (work x GPUs)
+  std::uint64_t events = 0;
+};
+
+RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult> results);
+
+}  // namespace goodsim::models

@@ -1,0 +1,184 @@
+#include "models/replication.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "models/checkpoint/periodic.h"
+#include "models/cluster/repair_pipeline.h"
+#include "sim/event_queue.h"
+#include "sim/random.h"
+
+namespace goodsim::models {
+
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+
+enum class EventKind : std::uint8_t {
+  kFailure,      // a failure proposal: fails the node in a random slot, if the slot holds one
+  kSparesCheck,  // while waiting for spares: a repair completes, perhaps enough to fill
+};
+
+// The job's deterministic plan since the last failure: detecting, waiting for spares,
+// swapping, restarting + loading, computing (with its checkpoints), done. Between two
+// stochastic events nothing random happens to the job, so the plan needs no events of its
+// own; a failure books the elapsed part of it into buckets in closed form.
+struct Timeline {
+  double start = 0.0;       // recovery began (the failure time)
+  double detect_end = 0.0;  // detection finished
+  double fill = 0.0;        // empty slots filled from the pool (kNever while waiting)
+  double swap_end = 0.0;    // replacement nodes swapped in
+  double compute_start = 0.0;
+  double done = 0.0;  // progress reaches the work, unless a failure comes first
+};
+
+// One replication of model v1 (docs/model.md). Kernel events are only the stochastic ones:
+// failure proposals and, while the job waits for spares, the next repair completion.
+class Replication {
+ public:
+  Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index)
+      : s_(s),
+        checkpoints_(s.job.work_h, s.checkpoint.interval_h, s.checkpoint.write_h),
+        failures_(seed, index, sim::StreamPurpose::kFailures),
+        repairs_(seed, index, sim::StreamPurpose::kRepairs),
+        pool_(s.cluster.spares) {}
+
+  ReplicationResult run() {
+    plan_fill(0.0);
+    schedule_next_proposal(0.0);
+    while (const auto ev = queue_.pop_before(plan_.done)) {
+      ++result_.events;
+      dispatch(ev->time, ev->payload);
+    }
+    if (plan_.done == kNever) throw std::logic_error("replication stalled waiting for spares");
+    finish(plan_.done);
+    return result_;
+  }
+
+ private:
+  void dispatch(double t, EventKind kind) {
+    switch (kind) {
+      case EventKind::kFailure: return on_failure(t);
+      case EventKind::kSparesCheck: return on_spares_check(t);
+    }
+  }
+
+  // Each slot holding a healthy node fails at rate 1 / node_mtbf. Equivalently (thinning):
+  // failure *proposals* arrive at the full rate nodes / node_mtbf, each picks a slot
+  // uniformly, and a proposal that picks an empty slot is void. The proposal stream then
+  // does not depend on the job's state: no redraw when slots empty or fill, and every
+  // strategy sees the same proposal times for the same seed.
+  void schedule_next_proposal(double now) {
+    const double mean = s_.cluster.failure.node_mtbf_h / static_cast<double>(s_.cluster.nodes);
+    queue_.schedule_at(now + failures_.exponential(mean), EventKind::kFailure);
+  }
+
+  bool proposal_hits_healthy_node() {
+    if (empty_slots_ == 0) return true;
+    return failures_.uniform() * static_cast<double>(s_.cluster.nodes) >=
+           static_cast<double>(empty_slots_);
+  }
+
+  // All empty slots are filled at `fill` in one go; then swap (only if a slot was filled),
+  // restart + load, compute. The spares are taken when time passes `fill` (see settle):
+  // until then a further failure may restart recovery and need more of them.
+  void plan_fill(double fill) {
+    plan_.fill = fill;
+    plan_.swap_end = fill + (empty_slots_ > 0 ? s_.recovery.swap_h : 0.0);
+    plan_.compute_start = plan_.swap_end + s_.recovery.restart_h + s_.recovery.load_h;
+    plan_.done = plan_.compute_start + checkpoints_.time_to_finish(completed_);
+  }
+
+  // Applies a planned fill once the clock has reached it.
+  void settle(double now) {
+    if (empty_slots_ > 0 && plan_.fill <= now) {
+      pool_ -= empty_slots_;
+      empty_slots_ = 0;
+    }
+  }
+
+  // Books [plan_.start, t) into the buckets, phase by phase.
+  void book_until(double t) {
+    const auto span = [t](double from, double to) {
+      return std::max(0.0, std::min(t, to) - from);
+    };
+    result_.bucket(Bucket::kDetect) += span(plan_.start, plan_.detect_end);
+    result_.bucket(Bucket::kWaitSpares) += span(plan_.detect_end, plan_.fill);
+    result_.bucket(Bucket::kSwap) += span(plan_.fill, plan_.swap_end);
+    result_.bucket(Bucket::kRestartLoad) += span(plan_.swap_end, plan_.compute_start);
+    if (t > plan_.compute_start) {
+      const auto cut = checkpoints_.interrupt_after(completed_, t - plan_.compute_start);
+      completed_ += cut.new_checkpoints;
+      result_.bucket(Bucket::kCheckpoint) += cut.checkpoint_h;
+      result_.bucket(Bucket::kLost) += cut.lost_h;
+    }
+  }
+
+  void on_failure(double t) {
+    settle(t);
+    schedule_next_proposal(t);
+    if (!proposal_hits_healthy_node()) return;
+    book_until(t);
+    ++result_.interruptions;
+    ++empty_slots_;
+    in_repair_.add(t + repairs_.exponential(s_.cluster.repair.mean_h));
+    begin_recovery(t);
+  }
+
+  // Recovery starts over from detection. Filling is decided when detection ends; the pool
+  // then holds every node whose repair completed by that time.
+  void begin_recovery(double t) {
+    queue_.cancel(spares_event_);
+    plan_.start = t;
+    plan_.detect_end = t + s_.recovery.detect_h;
+    try_fill(plan_.detect_end);
+  }
+
+  void on_spares_check(double t) { try_fill(t); }
+
+  // Fills at `t` if the pool suffices; otherwise waits for the next repair completion.
+  void try_fill(double t) {
+    pool_ += in_repair_.collect_until(t);
+    if (pool_ >= empty_slots_) {
+      plan_fill(t);
+      return;
+    }
+    plan_fill(kNever);
+    // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.
+    spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
+  }
+
+  void finish(double t) {
+    settle(t);
+    book_until(plan_.compute_start);
+    result_.bucket(Bucket::kCheckpoint) += checkpoints_.remaining_write_h(completed_);
+    result_.bucket(Bucket::kProductive) = s_.job.work_h;
+    result_.wall_h = t;
+    result_.goodput = s_.job.work_h / t;
+  }
+
+  const Scenario& s_;
+  PeriodicCheckpoints checkpoints_;
+  sim::RandomStream failures_;
+  sim::RandomStream repairs_;
+  sim::EventQueue<EventKind> queue_;
+  sim::EventHandle spares_event_;
+  RepairPipeline in_repair_;
+
+  Timeline plan_;
+  std::int64_t completed_ = 0;  // index of the last completed checkpoint (0 = start of job)
+  std::int64_t empty_slots_ = 0;
+  std::int64_t pool_;
+  ReplicationResult result_;
+};
+
+}  // namespace
+
+ReplicationResult simulate_replication(const Scenario& scenario, std::uint64_t seed,
+                                       std::uint64_t index) {
+  return Replication(scenario, seed, index).run();
+}
+
+}  // namespace goodsim::models

@@ -1,0 +1,39 @@
+#pragma once
+// What one replication reports. The badput buckets partition the wall time exactly.
+
+#include <array>
+#include <cstdint>
+#include <numeric>
+#include <string_view>
+
+namespace goodsim::models {
+
+enum class Bucket : std::size_t {
+  kProductive,   // compute that survived to the end (= work)
+  kCheckpoint,   // completed checkpoint writes
+  kLost,         // compute and partial writes rolled back by failures
+  kDetect,       // detecting failures
+  kWaitSpares,   // waiting for repairs to refill the spare pool
+  kSwap,         // swapping replacement nodes into slots
+  kRestartLoad,  // restarting processes and loading the checkpoint
+  kCount
+};
+
+inline constexpr std::size_t kBucketCount = static_cast<std::size_t>(Bucket::kCount);
+
+inline constexpr std::array<std::string_view, kBucketCount> kBucketNames = {
+    "productive", "checkpoint", "lost", "detect", "wait_spares", "swap", "restart_load"};
+
+struct ReplicationResult {
+  double wall_h = 0.0;
+  double goodput = 0.0;  // work / wall
+  std::int64_t interruptions = 0;  // failures that hit the job (in any phase)
+  std::uint64_t events = 0;        // kernel events processed (for performance reporting)
+  std::array<double, kBucketCount> buckets_h{};
+
+  double& bucket(Bucket b) { return buckets_h[static_cast<std::size_t>(b)]; }
+  double bucket(Bucket b) const { return buckets_h[static_cast<std::size_t>(b)]; }
+  double bucket_sum() const { return std::accumulate(buckets_h.begin(), buckets_h.end(), 0.0); }
+};
+
+}  // namespace goodsim::models

@@ -1,0 +1,81 @@
+#pragma once
+// A validated scenario: plain value types, all durations in hours. Produced once by
+// models/scenario_loader from YAML; everything downstream trusts these values.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace goodsim::models {
+
+struct FailureSpec {
+  double node_mtbf_h = 0.0;  // mean time between failures of one node while it holds a slot
+};
+
+struct RepairSpec {
+  double mean_h = 0.0;  // exponential repair time; a repaired node joins the spare pool
+};
+
+struct ClusterSpec {
+  std::int64_t nodes = 0;  // slots the job holds
+  std::int64_t gpus_per_node = 8;
+  std::int64_t spares = 0;  // hot spares idle in the pool at start
+  FailureSpec failure;
+  RepairSpec repair;
+};
+
+// How the job's fault-free compute time was obtained (kept for reporting).
+struct WorkDerivation {
+  double params = 0.0;       // model parameters N
+  double tokens = 0.0;       // training tokens D
+  double peak_tflops = 0.0;  // per GPU
+  double mfu = 0.0;          // model FLOPs utilisation, 0 < mfu <= 1
+};
+
+struct JobSpec {
+  double work_h = 0.0;  // fault-free compute time
+  std::optional<WorkDerivation> derived_from;
+};
+
+struct CheckpointSpec {
+  double interval_h = 0.0;  // progress between checkpoints; 0 = never checkpoint
+  double write_h = 0.0;     // blocking write time
+  bool interval_auto = false;  // interval was `auto`: the exact optimum of Daly's model
+};
+
+struct RecoverySpec {
+  std::string strategy = "hot_spare";
+  double detect_h = 0.0;
+  double swap_h = 0.0;
+  double restart_h = 0.0;
+  double load_h = 0.0;
+};
+
+struct CostSpec {
+  std::optional<double> node_hour_usd;  // price of one node-hour, for slots and spares alike
+};
+
+struct MonteCarloSpec {
+  std::int64_t replications = 1000;
+  std::uint64_t seed = 1;
+};
+
+struct Scenario {
+  std::string name;
+  std::string source_file;
+  std::string resolved_yaml;  // the scenario after extends/--set, as stored in results
+  ClusterSpec cluster;
+  JobSpec job;
+  CheckpointSpec checkpoint;
+  RecoverySpec recovery;
+  CostSpec cost;
+  MonteCarloSpec montecarlo;
+
+  // Mean time between failures of the whole job: node MTBF / nodes.
+  double system_mtbf_h() const {
+    return cluster.failure.node_mtbf_h / static_cast<double>(cluster.nodes);
+  }
+  std::int64_t gpus() const { return cluster.nodes * cluster.gpus_per_node; }
+};
+
+}  // namespace goodsim::models

@@ -1,0 +1,71 @@
+#pragma once
+// Runs fn(i) for i in [0, n) on `threads` worker threads. Each index is computed exactly once
+// and writes only its own output, so results do not depend on the thread count or on which
+// worker picked which index. The calling thread reports progress while it waits.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace goodsim::sim {
+
+// Called on the calling thread about every `interval`, and once at the end, with (done, total).
+using ProgressCallback = std::function<void(std::size_t done, std::size_t total)>;
+
+unsigned default_thread_count();
+
+template <typename Fn>
+void parallel_for(std::size_t n, unsigned threads, Fn&& fn, const ProgressCallback& progress = {}) {
+  if (threads == 0) threads = default_thread_count();
+  if (threads > n) threads = static_cast<unsigned>(n > 0 ? n : 1);
+  // Small chunks keep the load balanced; large enough that the counter is not contended.
+  const std::size_t chunk = std::max<std::size_t>(1, n / (static_cast<std::size_t>(threads) * 64));
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+
+  auto worker = [&] {
+    try {
+      for (;;) {
+        const std::size_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
+        if (begin >= n || failed.load(std::memory_order_relaxed)) return;
+        const std::size_t end = std::min(n, begin + chunk);
+        for (std::size_t i = begin; i < end; ++i) fn(i);
+        done.fetch_add(end - begin, std::memory_order_relaxed);
+      }
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      failed = true;
+    }
+  };
+
+  std::vector<std::jthread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  if (progress) {
+    // Poll often (short runs should not wait), report rarely.
+    auto last_report = std::chrono::steady_clock::now();
+    while (done.load() < n && !failed.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_report >= std::chrono::milliseconds(250)) {
+        progress(done.load(), n);
+        last_report = now;
+      }
+    }
+  }
+  pool.clear();  // joins
+  if (error) std::rethrow_exception(error);
+  if (progress) progress(n, n);
+}
+
+}  // namespace goodsim::sim
