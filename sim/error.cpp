@@ -3,10 +3,11 @@
 namespace goodsim::sim {
 
 std::string to_string(const SourceLocation& where) {
+  // Appending piecewise sidesteps a GCC 12 -Wrestrict false positive on operator+.
   std::string out = where.file.empty() ? std::string("<input>") : where.file;
   if (where.line > 0) {
-    out += ":" + std::to_string(where.line);
-    if (where.column > 0) out += ":" + std::to_string(where.column);
+    out.append(":").append(std::to_string(where.line));
+    if (where.column > 0) out.append(":").append(std::to_string(where.column));
   }
   return out;
 }

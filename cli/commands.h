@@ -1,0 +1,20 @@
+#pragma once
+// The subcommands of the goodsim executable. Each parses its own options and returns the
+// process exit code; sim::InputError and usage errors escape to main (exit code 2).
+
+#include <string>
+#include <vector>
+
+namespace goodsim::cli {
+
+int run_command(const std::vector<std::string>& args);
+int interval_command(const std::vector<std::string>& args);
+
+// Thrown for bad command-line usage; main prints it with a pointer to --help.
+struct UsageError : std::runtime_error {
+  UsageError(const std::string& command, const std::string& message)
+      : std::runtime_error(message), command(command) {}
+  std::string command;
+};
+
+}  // namespace goodsim::cli

@@ -1,0 +1,67 @@
+// goodsim: discrete-event simulation of accelerator-cluster failures and recoveries.
+
+#include <boost/program_options/errors.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "goodsim/version.h"
+#include "sim/error.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(goodsim - how much of the paid time on a GPU cluster becomes training progress
+
+usage: goodsim <command> [options]
+
+commands:
+  run SCENARIO      simulate a scenario's Monte Carlo replications; print a summary
+                    (goodput with 95% CI, percentiles, wall time, badput buckets, cost)
+                    and write every replication to an HDF5 file
+  interval          optimum checkpoint interval: Young, Daly first order, Daly higher
+                    order and the exact minimiser of Daly's expected wall time
+
+  goodsim <command> --help    options of one command, with units and an example
+  goodsim --version
+
+exit codes: 0 success, 1 internal or I/O error, 2 bad input (scenario, option or file)
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace goodsim;
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cout << kUsage;
+    return all.empty() ? 2 : 0;
+  }
+  if (all[0] == "--version") {
+    std::cout << "goodsim " << kVersion << "\n";
+    return 0;
+  }
+  const std::string command = all[0];
+  const std::vector<std::string> args(all.begin() + 1, all.end());
+  try {
+    if (command == "run") return cli::run_command(args);
+    if (command == "interval") return cli::interval_command(args);
+    std::cerr << "goodsim: unknown command '" << command << "'\n\n" << kUsage;
+    return 2;
+  } catch (const sim::InputError& e) {
+    std::cerr << "goodsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const cli::UsageError& e) {
+    std::cerr << "goodsim " << e.command << ": " << e.what() << "\n(see: goodsim " << e.command
+              << " --help)\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "goodsim " << command << ": " << e.what() << "\n(see: goodsim " << command
+              << " --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "goodsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,127 @@
+#include "cli/results_file.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "goodsim/version.h"
+#include "sim/atomic_file.h"
+#include "sim/hdf5.h"
+
+namespace goodsim::cli {
+
+namespace {
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string point_name(std::size_t i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%06zu", i);
+  return buf;
+}
+
+void write_point(sim::h5::Group& group, const PointResults& p) {
+  const auto& reps = p.replications;
+  const std::size_t n = reps.size();
+  std::vector<double> wall(n), goodput(n), buckets(n * models::kBucketCount), cost;
+  std::vector<std::int64_t> interruptions(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    wall[i] = reps[i].wall_h;
+    goodput[i] = reps[i].goodput;
+    interruptions[i] = reps[i].interruptions;
+    for (std::size_t b = 0; b < models::kBucketCount; ++b) {
+      buckets[i * models::kBucketCount + b] = reps[i].buckets_h[b];
+    }
+  }
+  group.write("wall_h", wall, "h");
+  group.write("goodput", goodput, "1");
+  group.write("interruptions", interruptions, "count");
+  const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
+  group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
+  if (const auto price = p.scenario->cost.node_hour_usd) {
+    cost.resize(n);
+    for (std::size_t i = 0; i < n; ++i) cost[i] = *price * models::paid_node_hours(*p.scenario, reps[i]);
+    group.write("cost_usd", cost, "USD");
+  }
+  group.set_attribute("nodes", p.scenario->cluster.nodes);
+  group.set_attribute("spares", p.scenario->cluster.spares);
+  group.set_attribute("node_mtbf_h", p.scenario->cluster.failure.node_mtbf_h);
+  group.set_attribute("checkpoint_interval_h", p.scenario->checkpoint.interval_h);
+  group.set_attribute("work_h", p.scenario->job.work_h);
+}
+
+sim::h5::Table summary_table(std::span<const PointResults> points) {
+  using Col = sim::h5::Table::Column;
+  std::vector<std::string> names;
+  std::vector<double> nodes, spares, mtbf, interval, gm, gci, g5, g50, g95, wm, w95, im, cm, c95;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& s = *points[i].scenario;
+    const auto& sum = *points[i].summary;
+    names.push_back(point_name(i));
+    nodes.push_back(static_cast<double>(s.cluster.nodes));
+    spares.push_back(static_cast<double>(s.cluster.spares));
+    mtbf.push_back(s.cluster.failure.node_mtbf_h);
+    interval.push_back(s.checkpoint.interval_h);
+    gm.push_back(sum.goodput.mean);
+    gci.push_back(sum.goodput.ci95);
+    g5.push_back(sum.goodput.p5);
+    g50.push_back(sum.goodput.p50);
+    g95.push_back(sum.goodput.p95);
+    wm.push_back(sum.wall_h.mean);
+    w95.push_back(sum.wall_h.p95);
+    im.push_back(sum.interruptions.mean);
+    cm.push_back(sum.cost_usd ? sum.cost_usd->mean : std::nan(""));
+    c95.push_back(sum.cost_usd ? sum.cost_usd->p95 : std::nan(""));
+  }
+  sim::h5::Table t;
+  t.columns = {Col{"point", "", names},
+               Col{"nodes", "count", nodes},
+               Col{"spares", "count", spares},
+               Col{"node_mtbf_h", "h", mtbf},
+               Col{"checkpoint_interval_h", "h", interval},
+               Col{"goodput_mean", "1", gm},
+               Col{"goodput_ci95", "1", gci},
+               Col{"goodput_p5", "1", g5},
+               Col{"goodput_p50", "1", g50},
+               Col{"goodput_p95", "1", g95},
+               Col{"wall_mean_h", "h", wm},
+               Col{"wall_p95_h", "h", w95},
+               Col{"interruptions_mean", "count", im},
+               Col{"cost_mean_usd", "USD", cm},
+               Col{"cost_p95_usd", "USD", c95}};
+  return t;
+}
+
+}  // namespace
+
+void write_results_file(const std::string& path, const models::Scenario& base, std::uint64_t seed,
+                        std::span<const PointResults> points) {
+  sim::AtomicFile out(path);
+  {
+    auto file = sim::h5::File::create(out.temp_path().string());
+    auto root = file.root();
+    root.set_attribute("goodsim_version", std::string_view(kVersion));
+    root.set_attribute("scenario", std::string_view(base.resolved_yaml));
+    root.set_attribute("scenario_file", std::string_view(base.source_file));
+    root.set_attribute("seed", static_cast<std::int64_t>(seed));
+    root.set_attribute("created", std::string_view(utc_now_iso8601()));
+    auto groups = root.create_group("points");
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      auto g = groups.create_group(point_name(i));
+      write_point(g, points[i]);
+    }
+    root.write_table("summary", summary_table(points));
+    file.flush();
+  }
+  out.commit();
+}
+
+}  // namespace goodsim::cli

@@ -1,0 +1,208 @@
+#include "models/scenario_loader.h"
+
+#include <cmath>
+#include <filesystem>
+
+#include "models/daly.h"
+
+namespace goodsim::models {
+
+namespace {
+
+using sim::ConfigNode;
+using sim::MapReader;
+
+double positive_hours(const ConfigNode& n) {
+  const double h = n.as_hours();
+  if (!(h > 0.0)) throw n.error("expected a duration > 0, got " + n.describe());
+  return h;
+}
+
+double non_negative_hours(const ConfigNode& n) {
+  const double h = n.as_hours();
+  if (!(h >= 0.0)) throw n.error("expected a duration >= 0, got " + n.describe());
+  return h;
+}
+
+double optional_hours(MapReader& r, std::string_view key, double fallback) {
+  const ConfigNode* n = r.optional(key);
+  return n ? non_negative_hours(*n) : fallback;
+}
+
+std::int64_t int_at_least(const ConfigNode& n, std::int64_t min) {
+  const std::int64_t v = n.as_int();
+  if (v < min) throw n.error("expected an integer >= " + std::to_string(min) + ", got " + n.describe());
+  return v;
+}
+
+double positive_number(const ConfigNode& n) {
+  const double v = n.as_double();
+  if (!(v > 0.0)) throw n.error("expected a number > 0, got " + n.describe());
+  return v;
+}
+
+// The model names each section supports; later models register here.
+void require_model(MapReader& r, std::string_view supported) {
+  const ConfigNode* m = r.optional("model");
+  if (m && m->as_string() != supported) {
+    throw m->error("unknown model " + m->describe() + "; supported: " + std::string(supported));
+  }
+}
+
+FailureSpec read_failure(const ConfigNode& n) {
+  MapReader r(n);
+  require_model(r, "exponential");
+  FailureSpec f;
+  f.node_mtbf_h = positive_hours(r.required("node_mtbf"));
+  r.finish();
+  return f;
+}
+
+RepairSpec read_repair(const ConfigNode& n) {
+  MapReader r(n);
+  require_model(r, "exponential");
+  RepairSpec rep;
+  rep.mean_h = positive_hours(r.required("mean"));
+  r.finish();
+  return rep;
+}
+
+ClusterSpec read_cluster(const ConfigNode& n) {
+  MapReader r(n);
+  ClusterSpec c;
+  c.nodes = int_at_least(r.required("nodes"), 1);
+  if (const ConfigNode* g = r.optional("gpus_per_node")) c.gpus_per_node = int_at_least(*g, 1);
+  if (const ConfigNode* s = r.optional("spares")) c.spares = int_at_least(*s, 0);
+  c.failure = read_failure(r.required("failure"));
+  c.repair = read_repair(r.required("repair"));
+  r.finish();
+  return c;
+}
+
+// Fault-free compute time from the training FLOPs C = 6 N D (Kaplan et al. 2020).
+double derive_work_h(const WorkDerivation& d, std::int64_t gpus) {
+  const double flops = 6.0 * d.params * d.tokens;
+  const double flops_per_s = static_cast<double>(gpus) * d.peak_tflops * 1e12 * d.mfu;
+  return flops / flops_per_s / 3600.0;
+}
+
+JobSpec read_job(const ConfigNode& n, std::int64_t gpus) {
+  MapReader r(n);
+  JobSpec j;
+  const ConfigNode& work = r.required("work");
+  if (work.is_map()) {
+    MapReader w(work);
+    WorkDerivation d;
+    d.params = positive_number(w.required("params"));
+    d.tokens = positive_number(w.required("tokens"));
+    d.peak_tflops = positive_number(w.required("peak_tflops"));
+    const ConfigNode& mfu = w.required("mfu");
+    d.mfu = mfu.as_double();
+    if (!(d.mfu > 0.0 && d.mfu <= 1.0)) {
+      throw mfu.error("expected a fraction in (0, 1], got " + mfu.describe());
+    }
+    w.finish();
+    j.work_h = derive_work_h(d, gpus);
+    j.derived_from = d;
+  } else {
+    j.work_h = positive_hours(work);
+  }
+  r.finish();
+  return j;
+}
+
+CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h) {
+  CheckpointSpec c;
+  if (!n) return c;  // no checkpoints: every failure restarts the job from scratch
+  MapReader r(*n);
+  c.write_h = optional_hours(r, "write", 0.0);
+  if (const ConfigNode* i = r.optional("interval")) {
+    if (i->is_scalar() && i->scalar() == "auto") {
+      if (!(c.write_h > 0.0)) {
+        throw i->error("interval 'auto' needs a checkpoint write time > 0 (key 'checkpoint.write')");
+      }
+      c.interval_auto = true;
+      c.interval_h = daly::exact_optimal_interval(system_mtbf_h, c.write_h);
+    } else {
+      const double h = i->as_hours();
+      if (!(h >= 0.0)) {
+        throw i->error("expected a duration >= 0 (0 = no checkpoints) or 'auto', got " +
+                       i->describe());
+      }
+      c.interval_h = h;
+    }
+  }
+  r.finish();
+  return c;
+}
+
+RecoverySpec read_recovery(const ConfigNode* n) {
+  RecoverySpec rec;
+  if (!n) return rec;
+  MapReader r(*n);
+  if (const ConfigNode* s = r.optional("strategy")) {
+    rec.strategy = s->as_string();
+    if (rec.strategy != "hot_spare") {
+      throw s->error("unknown recovery strategy " + s->describe() + "; supported: hot_spare");
+    }
+  }
+  rec.detect_h = optional_hours(r, "detect", 0.0);
+  rec.swap_h = optional_hours(r, "swap", 0.0);
+  rec.restart_h = optional_hours(r, "restart", 0.0);
+  rec.load_h = optional_hours(r, "load", 0.0);
+  r.finish();
+  return rec;
+}
+
+CostSpec read_cost(const ConfigNode* n) {
+  CostSpec c;
+  if (!n) return c;
+  MapReader r(*n);
+  if (const ConfigNode* p = r.optional("node_hour_usd")) c.node_hour_usd = positive_number(*p);
+  r.finish();
+  return c;
+}
+
+MonteCarloSpec read_montecarlo(const ConfigNode* n) {
+  MonteCarloSpec m;
+  if (!n) return m;
+  MapReader r(*n);
+  if (const ConfigNode* reps = r.optional("replications")) m.replications = int_at_least(*reps, 1);
+  if (const ConfigNode* seed = r.optional("seed")) {
+    m.seed = static_cast<std::uint64_t>(int_at_least(*seed, 0));
+  }
+  r.finish();
+  return m;
+}
+
+}  // namespace
+
+Scenario scenario_from_config(const ConfigNode& root, const std::string& source_file) {
+  MapReader r(root);
+  Scenario s;
+  s.source_file = source_file;
+  s.name = std::filesystem::path(source_file).stem().string();
+  if (const ConfigNode* name = r.optional("name")) s.name = name->as_string();
+  r.optional("description");
+  s.cluster = read_cluster(r.required("cluster"));
+  s.job = read_job(r.required("job"), s.gpus());
+  s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h());
+  s.recovery = read_recovery(r.optional("recovery"));
+  s.cost = read_cost(r.optional("cost"));
+  s.montecarlo = read_montecarlo(r.optional("montecarlo"));
+  if (const ConfigNode* sweep = r.optional("sweep")) {
+    throw sweep->error("sweeps are not supported by this version of goodsim yet; "
+                       "remove the 'sweep' block or vary one value with --set");
+  }
+  r.finish();
+  s.resolved_yaml = sim::to_yaml(root);
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, std::span<const std::string> overrides) {
+  ConfigNode root = sim::load_config_file(path);
+  for (const std::string& o : overrides) sim::apply_override(root, o);
+  return scenario_from_config(root, path);
+}
+
+}  // namespace goodsim::models

@@ -1,0 +1,172 @@
+#pragma once
+// A thin RAII layer over the HDF5 C API: files, groups, 1-D/2-D numeric datasets, a compound
+// "table" dataset, and attributes. It knows nothing about the simulator. Every failure is an
+// h5::Error naming the file and object; HDF5's own error printing is silenced only for the
+// duration of each call (saved and restored), so no process-wide setting is left behind.
+//
+// Not thread-safe: use one File (and its Groups) from one thread at a time.
+
+#include <hdf5.h>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace goodsim::sim::h5 {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+using CloseFn = herr_t (*)(hid_t);
+// Closes without printing to stderr; failures are ignored (destructors cannot report them).
+void close_quietly(CloseFn close, hid_t id) noexcept;
+}  // namespace detail
+
+// Owns one HDF5 identifier and closes it with the matching H5*close function.
+template <detail::CloseFn Close>
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+    }
+    return *this;
+  }
+  ~Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }
+  void reset() noexcept {
+    if (id_ >= 0) detail::close_quietly(Close, id_);
+    id_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+using FileHandle = Handle<H5Fclose>;
+using GroupHandle = Handle<H5Gclose>;
+using DatasetHandle = Handle<H5Dclose>;
+using DataspaceHandle = Handle<H5Sclose>;
+using DatatypeHandle = Handle<H5Tclose>;
+using AttributeHandle = Handle<H5Aclose>;
+using PropertyListHandle = Handle<H5Pclose>;
+using ObjectHandle = Handle<H5Oclose>;
+
+// Column-major table; every column must have the same length.
+struct Table {
+  struct Column {
+    std::string name;
+    std::string units;
+    std::variant<std::vector<double>, std::vector<std::string>> values;
+  };
+  std::vector<Column> columns;
+
+  std::size_t rows() const;  // 0 for a table without columns
+};
+
+struct Matrix {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  std::vector<double> data;  // row-major, rows * cols
+};
+
+class Group {
+ public:
+  // Children and attributes are addressed by names relative to this group ("a/b" allowed).
+  Group create_group(const std::string& name);  // creates missing intermediate groups
+  Group open_group(const std::string& name) const;
+  bool has(const std::string& name) const;    // link exists (false if a parent is missing)
+  std::vector<std::string> children() const;  // link names directly in this group, sorted
+
+  // 1-D datasets with a string attribute "units". Fails if `name` already exists.
+  void write(const std::string& name, std::span<const double> values, std::string_view units);
+  void write(const std::string& name, std::span<const std::int64_t> values, std::string_view units);
+  // 2-D [rows x cols] dataset with "units" and a string-array attribute "names" (one per column).
+  void write_matrix(const std::string& name, std::span<const double> row_major, std::size_t rows,
+                    std::size_t cols, std::string_view units,
+                    const std::vector<std::string>& column_names);
+  // One compound dataset (fields: float64 or fixed-length UTF-8 strings) plus a string-array
+  // attribute "units" aligned with the fields, so h5py reads it as one numpy structured array.
+  void write_table(const std::string& name, const Table& table);
+
+  // Attributes on this group; an existing attribute of the same name is replaced.
+  void set_attribute(const std::string& name, std::string_view value);
+  void set_attribute(const std::string& name, double value);
+  void set_attribute(const std::string& name, std::int64_t value);
+  // Other integer types would be ambiguous between the double and int64 overloads.
+  template <std::integral T>
+  requires(!std::same_as<T, bool> &&
+           !std::same_as<T, std::int64_t>) void set_attribute(const std::string& name, T value) {
+    if (std::cmp_greater(value, std::numeric_limits<std::int64_t>::max())) {
+      throw Error("HDF5: attribute '" + name + "' does not fit in int64");
+    }
+    set_attribute(name, static_cast<std::int64_t>(value));
+  }
+
+  std::vector<double> read_doubles(const std::string& name) const;
+  std::vector<std::int64_t> read_int64s(const std::string& name) const;
+  Matrix read_matrix(const std::string& name) const;
+  Table read_table(const std::string& name) const;  // units from the "units" attribute if present
+
+  // Attribute readers. `object` is a path relative to this group; "." is the group itself, so
+  // string_attribute("units", "latency") reads a dataset's units.
+  bool has_attribute(const std::string& attr, const std::string& object = ".") const;
+  std::string string_attribute(const std::string& attr, const std::string& object = ".") const;
+  std::vector<std::string> string_array_attribute(const std::string& attr,
+                                                  const std::string& object = ".") const;
+  double double_attribute(const std::string& attr, const std::string& object = ".") const;
+  std::int64_t int64_attribute(const std::string& attr, const std::string& object = ".") const;
+
+  hid_t id() const { return handle_.get(); }  // escape hatch to the raw C API
+
+ private:
+  friend class File;
+  explicit Group(GroupHandle handle) : handle_(std::move(handle)) {}
+
+  GroupHandle handle_;
+};
+
+class File {
+ public:
+  static File create(const std::string& path);      // truncates an existing file
+  static File open_read(const std::string& path);   // Error if missing, not HDF5, or truncated
+  static File open_write(const std::string& path);  // read-write, file must exist
+
+  Group root() const;
+  void flush();  // H5Fflush(H5F_SCOPE_GLOBAL)
+  // Closes now and reports failures (e.g. a failed final flush), which the destructor has to
+  // swallow. Fails if Groups of this file are still open, because they would keep the file open
+  // past this call (e.g. past an AtomicFile::commit). The File is empty afterwards.
+  void close();
+
+  const std::string& path() const { return path_; }
+  hid_t id() const { return handle_.get(); }
+
+ private:
+  File(FileHandle handle, std::string path) : handle_(std::move(handle)), path_(std::move(path)) {}
+
+  FileHandle handle_;
+  std::string path_;
+};
+
+}  // namespace goodsim::sim::h5
