@@ -51,7 +51,11 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   print_scenario(out, s);
   out << "runs       " << with_commas(static_cast<double>(info.replications)) << " replications, seed "
       << info.seed << ", " << info.threads << (info.threads == 1 ? " thread, " : " threads, ")
-      << fmt("%.2f s", info.seconds) << "\n\n";
+      << fmt("%.2f s", info.seconds) << "\n";
+  const double reps = static_cast<double>(info.replications);
+  out << "speed      " << with_commas(reps / info.seconds) << " replications/s, "
+      << with_commas(static_cast<double>(sum.events) / info.seconds) << " events/s ("
+      << with_commas(static_cast<double>(sum.events) / reps, 1) << " kernel events per replication)\n\n";
 
   const auto& g = sum.goodput;
   out << fmt("goodput        %.4f +/- %.4f (95%% CI)   P5 %.4f  P50 %.4f", g.mean, g.ci95, g.p5, g.p50)

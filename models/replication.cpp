@@ -46,7 +46,7 @@ class Replication {
         pool_(s.cluster.spares) {}
 
   ReplicationResult run() {
-    plan_fill(0.0);
+    plan_.done = checkpoints_.time_to_finish(0);  // computing from t = 0: nothing to restart
     schedule_next_proposal(0.0);
     while (const auto ev = queue_.pop_before(plan_.done)) {
       ++result_.events;
