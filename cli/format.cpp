@@ -1,5 +1,6 @@
 #include "cli/format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -8,12 +9,15 @@ namespace goodsim::cli {
 std::string with_commas(double value, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, std::abs(value));
-  std::string digits(buf);
-  const std::size_t dot = digits.find('.');
-  std::string int_part = digits.substr(0, dot);
-  const std::string frac = dot == std::string::npos ? "" : digits.substr(dot);
-  for (int i = static_cast<int>(int_part.size()) - 3; i > 0; i -= 3) int_part.insert(static_cast<std::size_t>(i), ",");
-  return (value < 0 ? "-" : "") + int_part + frac;
+  const std::string digits(buf);
+  const std::size_t int_len = std::min(digits.find('.'), digits.size());
+  std::string out = value < 0 ? "-" : "";
+  for (std::size_t i = 0; i < int_len; ++i) {
+    if (i > 0 && (int_len - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  out.append(digits, int_len, std::string::npos);
+  return out;
 }
 
 std::string human_duration(double hours) {
