@@ -9,6 +9,7 @@ namespace goodsim::cli {
 
 int run_command(const std::vector<std::string>& args);
 int interval_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
 
 // Thrown for bad command-line usage; main prints it with a pointer to --help.
 struct UsageError : std::runtime_error {

@@ -16,7 +16,8 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr const char* kIntervalHelp = R"(usage: goodsim interval --mtbf DURATION --write DURATION [--restart DURATION]
+constexpr const char* kIntervalHelp =
+    R"(usage: goodsim interval --mtbf DURATION --write DURATION [--restart DURATION]
 
 Optimum interval between blocking checkpoints under exponential failures:
   Young (1974)        sqrt(2 delta M)
@@ -37,7 +38,10 @@ double hours_option(const po::variables_map& vm, const std::string& name) {
   const std::string text = vm[name].as<std::string>();
   const auto h = sim::parse_hours(text);
   if (!h) {
-    throw UsageError("interval", "--" + name + ": expected a duration with a unit (s, min, h, d), e.g. '30min', got '" + text + "'");
+    throw UsageError("interval",
+                     "--" + name +
+                         ": expected a duration with a unit (s, min, h, d), e.g. '30min', got '" +
+                         text + "'");
   }
   return *h;
 }
@@ -79,8 +83,9 @@ int interval_command(const std::vector<std::string>& args) {
   if (!(write > 0)) throw UsageError("interval", "--write must be > 0");
   if (!(restart >= 0)) throw UsageError("interval", "--restart must be >= 0");
 
-  std::cout << "job MTBF M = " << human_duration(mtbf) << ", checkpoint write delta = "
-            << human_duration(write) << ", restart R = " << human_duration(restart) << "\n\n";
+  std::cout << "job MTBF M = " << human_duration(mtbf)
+            << ", checkpoint write delta = " << human_duration(write)
+            << ", restart R = " << human_duration(restart) << "\n\n";
   std::printf("%-20s %12s %12s %10s\n", "method", "interval", "interval_min", "goodput");
   const struct {
     const char* name;
@@ -93,7 +98,8 @@ int interval_command(const std::vector<std::string>& args) {
   };
   for (const auto& row : rows) {
     // Goodput does not depend on the work length in Daly's continuous form.
-    const double goodput = 1.0 / models::daly::expected_wall_time(1.0, mtbf, row.tau, write, restart);
+    const double goodput =
+        1.0 / models::daly::expected_wall_time(1.0, mtbf, row.tau, write, restart);
     std::printf("%-20s %12s %12.2f %10.4f\n", row.name, human_duration(row.tau).c_str(),
                 row.tau * 60.0, goodput);
   }

@@ -12,7 +12,8 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(goodsim - how much of the paid time on a GPU cluster becomes training progress
+constexpr const char* kUsage =
+    R"(goodsim - how much of the paid time on a GPU cluster becomes training progress
 
 usage: goodsim <command> [options]
 
@@ -22,11 +23,14 @@ commands:
                     and write every replication to an HDF5 file
   interval          optimum checkpoint interval: Young, Daly first order, Daly higher
                     order and the exact minimiser of Daly's expected wall time
+  validate          published figures (Daly, Meta, Llama 3) against goodsim, with
+                    tolerances; exit code 3 if any case fails
 
   goodsim <command> --help    options of one command, with units and an example
   goodsim --version
 
-exit codes: 0 success, 1 internal or I/O error, 2 bad input (scenario, option or file)
+exit codes: 0 success, 1 internal or I/O error, 2 bad input (scenario, option or file),
+            3 validation failed
 )";
 
 }  // namespace
@@ -47,6 +51,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return cli::run_command(args);
     if (command == "interval") return cli::interval_command(args);
+    if (command == "validate") return cli::validate_command(args);
     std::cerr << "goodsim: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const sim::InputError& e) {

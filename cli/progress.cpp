@@ -25,8 +25,9 @@ void ProgressPrinter::operator()(std::size_t done, std::size_t total) {
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
   std::fprintf(stderr, "%s%s: %zu/%zu (%.0f%%), %.0f/s, ETA %.0f s%s", tty_ ? "\r" : "",
-               what_.c_str(), done, total, 100.0 * static_cast<double>(done) / static_cast<double>(total),
-               rate, eta, tty_ ? "\x1b[K" : "\n");
+               what_.c_str(), done, total,
+               100.0 * static_cast<double>(done) / static_cast<double>(total), rate, eta,
+               tty_ ? "\x1b[K" : "\n");
   if (tty_ && finished) std::fputc('\n', stderr);
   std::fflush(stderr);
   printed_ = true;

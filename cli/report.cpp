@@ -21,9 +21,9 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   const auto& c = s.cluster;
   const auto& r = s.recovery;
   out << "scenario   " << s.name << " (" << s.source_file << ")\n";
-  out << "cluster    " << with_commas(static_cast<double>(c.nodes)) << " nodes x " << c.gpus_per_node
-      << " GPUs = " << with_commas(static_cast<double>(s.gpus())) << " GPUs, " << c.spares
-      << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
+  out << "cluster    " << with_commas(static_cast<double>(c.nodes)) << " nodes x "
+      << c.gpus_per_node << " GPUs = " << with_commas(static_cast<double>(s.gpus())) << " GPUs, "
+      << c.spares << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
       << " h (job MTBF " << human_duration(s.system_mtbf_h()) << "); repair mean "
       << human_duration(c.repair.mean_h) << "\n";
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
@@ -49,27 +49,32 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
 void print_run_report(std::ostream& out, const models::Scenario& s, const models::RunSummary& sum,
                       const RunInfo& info) {
   print_scenario(out, s);
-  out << "runs       " << with_commas(static_cast<double>(info.replications)) << " replications, seed "
-      << info.seed << ", " << info.threads << (info.threads == 1 ? " thread, " : " threads, ")
-      << fmt("%.2f s", info.seconds) << "\n";
+  out << "runs       " << with_commas(static_cast<double>(info.replications))
+      << " replications, seed " << info.seed << ", " << info.threads
+      << (info.threads == 1 ? " thread, " : " threads, ") << fmt("%.2f s", info.seconds) << "\n";
   const double reps = static_cast<double>(info.replications);
   out << "speed      " << with_commas(reps / info.seconds) << " replications/s, "
       << with_commas(static_cast<double>(sum.events) / info.seconds) << " events/s ("
-      << with_commas(static_cast<double>(sum.events) / reps, 1) << " kernel events per replication)\n\n";
+      << with_commas(static_cast<double>(sum.events) / reps, 1)
+      << " kernel events per replication)\n\n";
 
   const auto& g = sum.goodput;
-  out << fmt("goodput        %.4f +/- %.4f (95%% CI)   P5 %.4f  P50 %.4f", g.mean, g.ci95, g.p5, g.p50)
+  out << fmt("goodput        %.4f +/- %.4f (95%% CI)   P5 %.4f  P50 %.4f", g.mean, g.ci95, g.p5,
+             g.p50)
       << fmt("  P95 %.4f\n", g.p95);
   const auto& w = sum.wall_h;
-  out << fmt("wall time      %.1f h +/- %.1f          P5 %.1f  P50 %.1f", w.mean, w.ci95, w.p5, w.p50)
+  out << fmt("wall time      %.1f h +/- %.1f          P5 %.1f  P50 %.1f", w.mean, w.ci95, w.p5,
+             w.p50)
       << fmt("  P95 %.1f h\n", w.p95);
   const auto& i = sum.interruptions;
-  out << fmt("interruptions  %.1f +/- %.1f per run      P5 %.0f  P50 %.0f", i.mean, i.ci95, i.p5, i.p50)
+  out << fmt("interruptions  %.1f +/- %.1f per run      P5 %.0f  P50 %.0f", i.mean, i.ci95, i.p5,
+             i.p50)
       << fmt("  P95 %.0f\n", i.p95);
   if (sum.cost_usd) {
     const auto& c = *sum.cost_usd;
-    out << "cost           $" << with_commas(c.mean) << " +/- $" << with_commas(c.ci95) << "   P95 $"
-        << with_commas(c.p95) << fmt("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
+    out << "cost           $" << with_commas(c.mean) << " +/- $" << with_commas(c.ci95)
+        << "   P95 $" << with_commas(c.p95)
+        << fmt("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
   }
   out << "\nwhere the wall time went (mean per run)\n";
   for (std::size_t b = 0; b < models::kBucketCount; ++b) {

@@ -48,7 +48,8 @@ void write_point(sim::h5::Group& group, const PointResults& p) {
   group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
   if (const auto price = p.scenario->cost.node_hour_usd) {
     cost.resize(n);
-    for (std::size_t i = 0; i < n; ++i) cost[i] = *price * models::paid_node_hours(*p.scenario, reps[i]);
+    for (std::size_t i = 0; i < n; ++i)
+      cost[i] = *price * models::paid_node_hours(*p.scenario, reps[i]);
     group.write("cost_usd", cost, "USD");
   }
   group.set_attribute("nodes", p.scenario->cluster.nodes);

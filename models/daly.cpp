@@ -7,7 +7,9 @@
 
 namespace goodsim::models::daly {
 
-double young_interval(double mtbf_h, double write_h) { return std::sqrt(2.0 * write_h * mtbf_h); }
+double young_interval(double mtbf_h, double write_h) {
+  return std::sqrt(2.0 * write_h * mtbf_h);
+}
 
 double first_order_interval(double mtbf_h, double write_h, double restart_h) {
   return std::sqrt(2.0 * write_h * (mtbf_h + restart_h));
@@ -34,8 +36,8 @@ double expected_wall_time(double work_h, double mtbf_h, double interval_h, doubl
   return expected_segment_time(interval_h + write_h, mtbf_h, restart_h) * work_h / interval_h;
 }
 
-double expected_wall_time_discrete(double work_h, double mtbf_h, double interval_h,
-                                   double write_h, double restart_h) {
+double expected_wall_time_discrete(double work_h, double mtbf_h, double interval_h, double write_h,
+                                   double restart_h) {
   const PeriodicCheckpoints plan(work_h, interval_h, write_h);
   const auto full = static_cast<double>(plan.segments() - 1);
   const double last = work_h - full * plan.interval_h();

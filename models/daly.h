@@ -27,7 +27,7 @@ double expected_wall_time(double work_h, double mtbf_h, double interval_h, doubl
 
 // The same model with whole segments and no checkpoint after the last one (goodsim's v1
 // semantics): (k-1) S(tau+delta) + S(work - (k-1) tau), k = ceil(work/tau).
-double expected_wall_time_discrete(double work_h, double mtbf_h, double interval_h,
-                                   double write_h, double restart_h);
+double expected_wall_time_discrete(double work_h, double mtbf_h, double interval_h, double write_h,
+                                   double restart_h);
 
 }  // namespace goodsim::models::daly

@@ -29,7 +29,8 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
     interruptions[i] = static_cast<double>(r.interruptions);
     for (std::size_t b = 0; b < kBucketCount; ++b) out.bucket_mean_h[b] += r.buckets_h[b];
     out.events += r.events;
-    if (scenario.cost.node_hour_usd) cost[i] = *scenario.cost.node_hour_usd * paid_node_hours(scenario, r);
+    if (scenario.cost.node_hour_usd)
+      cost[i] = *scenario.cost.node_hour_usd * paid_node_hours(scenario, r);
   }
   if (n > 0) {
     for (double& b : out.bucket_mean_h) b /= static_cast<double>(n);

@@ -20,7 +20,8 @@ struct RunOptions {
 };
 
 // Replication i lands in element i whatever the thread count.
-std::vector<ReplicationResult> run_replications(const Scenario& scenario, const RunOptions& options);
+std::vector<ReplicationResult> run_replications(const Scenario& scenario,
+                                                const RunOptions& options);
 
 // Paid node-hours of one replication: job slots plus hot spares, for the whole wall time.
 double paid_node_hours(const Scenario& scenario, const ReplicationResult& r);

@@ -60,8 +60,10 @@ class Replication {
  private:
   void dispatch(double t, EventKind kind) {
     switch (kind) {
-      case EventKind::kFailure: return on_failure(t);
-      case EventKind::kSparesCheck: return on_spares_check(t);
+      case EventKind::kFailure:
+        return on_failure(t);
+      case EventKind::kSparesCheck:
+        return on_spares_check(t);
     }
   }
 
@@ -101,9 +103,7 @@ class Replication {
 
   // Books [plan_.start, t) into the buckets, phase by phase.
   void book_until(double t) {
-    const auto span = [t](double from, double to) {
-      return std::max(0.0, std::min(t, to) - from);
-    };
+    const auto span = [t](double from, double to) { return std::max(0.0, std::min(t, to) - from); };
     result_.bucket(Bucket::kDetect) += span(plan_.start, plan_.detect_end);
     result_.bucket(Bucket::kWaitSpares) += span(plan_.detect_end, plan_.fill);
     result_.bucket(Bucket::kSwap) += span(plan_.fill, plan_.swap_end);

@@ -26,7 +26,7 @@ inline constexpr std::array<std::string_view, kBucketCount> kBucketNames = {
 
 struct ReplicationResult {
   double wall_h = 0.0;
-  double goodput = 0.0;  // work / wall
+  double goodput = 0.0;            // work / wall
   std::int64_t interruptions = 0;  // failures that hit the job (in any phase)
   std::uint64_t events = 0;        // kernel events processed (for performance reporting)
   std::array<double, kBucketCount> buckets_h{};

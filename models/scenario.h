@@ -38,8 +38,8 @@ struct JobSpec {
 };
 
 struct CheckpointSpec {
-  double interval_h = 0.0;  // progress between checkpoints; 0 = never checkpoint
-  double write_h = 0.0;     // blocking write time
+  double interval_h = 0.0;     // progress between checkpoints; 0 = never checkpoint
+  double write_h = 0.0;        // blocking write time
   bool interval_auto = false;  // interval was `auto`: the exact optimum of Daly's model
 };
 

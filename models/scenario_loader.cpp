@@ -31,7 +31,8 @@ double optional_hours(MapReader& r, std::string_view key, double fallback) {
 
 std::int64_t int_at_least(const ConfigNode& n, std::int64_t min) {
   const std::int64_t v = n.as_int();
-  if (v < min) throw n.error("expected an integer >= " + std::to_string(min) + ", got " + n.describe());
+  if (v < min)
+    throw n.error("expected an integer >= " + std::to_string(min) + ", got " + n.describe());
   return v;
 }
 
@@ -119,7 +120,8 @@ CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h) {
   if (const ConfigNode* i = r.optional("interval")) {
     if (i->is_scalar() && i->scalar() == "auto") {
       if (!(c.write_h > 0.0)) {
-        throw i->error("interval 'auto' needs a checkpoint write time > 0 (key 'checkpoint.write')");
+        throw i->error(
+            "interval 'auto' needs a checkpoint write time > 0 (key 'checkpoint.write')");
       }
       c.interval_auto = true;
       c.interval_h = daly::exact_optimal_interval(system_mtbf_h, c.write_h);
@@ -191,8 +193,9 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   s.cost = read_cost(r.optional("cost"));
   s.montecarlo = read_montecarlo(r.optional("montecarlo"));
   if (const ConfigNode* sweep = r.optional("sweep")) {
-    throw sweep->error("sweeps are not supported by this version of goodsim yet; "
-                       "remove the 'sweep' block or vary one value with --set");
+    throw sweep->error(
+        "sweeps are not supported by this version of goodsim yet; "
+        "remove the 'sweep' block or vary one value with --set");
   }
   r.finish();
   s.resolved_yaml = sim::to_yaml(root);

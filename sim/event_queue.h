@@ -28,7 +28,8 @@ class EventHandle {
   template <typename>
   friend class EventQueue;
   static constexpr std::uint32_t kNone = UINT32_MAX;
-  EventHandle(std::uint32_t slot, std::uint32_t generation) : slot_(slot), generation_(generation) {}
+  EventHandle(std::uint32_t slot, std::uint32_t generation)
+      : slot_(slot), generation_(generation) {}
   std::uint32_t slot_ = kNone;
   std::uint32_t generation_ = 0;
 };

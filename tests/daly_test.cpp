@@ -70,8 +70,8 @@ TEST(Daly, DiscreteFormIsContinuousMinusTheLastCheckpointWhenTheIntervalDividesT
   // 500 h in 0.5 h segments: Daly counts 1000 segments of tau + delta; goodsim writes no
   // checkpoint after the last one, so its last segment is tau alone.
   const double m = 6.0, tau = 0.5, delta = 5 * kMin, r = 10 * kMin;
-  const double saved = daly::expected_segment_time(tau + delta, m, r) -
-                       daly::expected_segment_time(tau, m, r);
+  const double saved =
+      daly::expected_segment_time(tau + delta, m, r) - daly::expected_segment_time(tau, m, r);
   EXPECT_NEAR(daly::expected_wall_time_discrete(500.0, m, tau, delta, r),
               daly::expected_wall_time(500.0, m, tau, delta, r) - saved, 1e-9);
 }
@@ -106,9 +106,15 @@ void expect_mean_wall_matches_daly(double mtbf_h, std::int64_t reps) {
               0.001 * exact);
 }
 
-TEST(DalyValidation, MeanWallTimeMatchesDalyForM24h) { expect_mean_wall_matches_daly(24.0, 40000); }
-TEST(DalyValidation, MeanWallTimeMatchesDalyForM6h) { expect_mean_wall_matches_daly(6.0, 40000); }
-TEST(DalyValidation, MeanWallTimeMatchesDalyForM15min) { expect_mean_wall_matches_daly(0.25, 1000); }
+TEST(DalyValidation, MeanWallTimeMatchesDalyForM24h) {
+  expect_mean_wall_matches_daly(24.0, 40000);
+}
+TEST(DalyValidation, MeanWallTimeMatchesDalyForM6h) {
+  expect_mean_wall_matches_daly(6.0, 40000);
+}
+TEST(DalyValidation, MeanWallTimeMatchesDalyForM15min) {
+  expect_mean_wall_matches_daly(0.25, 1000);
+}
 
 }  // namespace
 }  // namespace goodsim::models

@@ -1,0 +1,220 @@
+#include "models/validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "models/daly.h"
+#include "models/meta_ettr.h"
+#include "models/monte_carlo.h"
+
+namespace goodsim::models {
+
+namespace {
+
+constexpr double kMin = 1.0 / 60.0;
+constexpr std::uint64_t kSeed = 20260101;
+
+std::string fmt(const char* format, double a, double b = 0.0, double c = 0.0) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, format, a, b, c);
+  return buf;
+}
+
+ValidationRow row(std::string source, std::string name, std::string published, std::string goodsim,
+                  std::string tolerance, Verdict verdict) {
+  return {std::move(source),
+          std::move(name),
+          std::move(published),
+          std::move(goodsim),
+          std::move(tolerance),
+          verdict,
+          {}};
+}
+
+// Daly's assumptions: unlimited spares, instant repair, nothing but restart + load.
+Scenario ideal_scenario(std::int64_t nodes, double node_mtbf_h, double work_h, double interval_h,
+                        double write_h, double restart_h) {
+  Scenario s;
+  s.cluster.nodes = nodes;
+  s.cluster.spares = std::int64_t{1} << 40;
+  s.cluster.failure.node_mtbf_h = node_mtbf_h;
+  s.cluster.repair.mean_h = 1e-9;
+  s.job.work_h = work_h;
+  s.checkpoint.interval_h = interval_h;
+  s.checkpoint.write_h = write_h;
+  s.recovery.restart_h = restart_h;
+  return s;
+}
+
+RunSummary simulate(const Scenario& s, std::int64_t reps, unsigned threads) {
+  return summarize(s, run_replications(s, RunOptions{reps, kSeed, threads, {}}));
+}
+
+void daly_cases(std::vector<ValidationRow>& rows, unsigned threads) {
+  struct Case {
+    double mtbf_h;
+    double published_min;
+    const char* label;
+    std::int64_t reps;
+  };
+  const Case cases[] = {{24.0, 117.0, "M = 24 h", 20000},
+                        {6.0, 57.0, "M = 6 h", 20000},
+                        {0.25, 9.1, "M = 15 min", 1000}};
+  const double delta = 5 * kMin, r = 10 * kMin, work = 500.0;
+  for (const Case& c : cases) {
+    const double ho = daly::higher_order_interval(c.mtbf_h, delta) * 60.0;
+    const double exact = daly::exact_optimal_interval(c.mtbf_h, delta) * 60.0;
+    const double tol = 0.01 * c.published_min;
+    rows.push_back(row("Daly 2006, Fig. 3-5", std::string("optimum interval, ") + c.label,
+                       fmt("%.1f min", c.published_min),
+                       fmt("%.1f min (higher order), %.2f min (exact)", ho, exact), "1 %",
+                       verdict_of(std::abs(ho - c.published_min) <= tol &&
+                                  std::abs(exact - c.published_min) <= tol)));
+
+    const double tau = exact / 60.0;
+    const Scenario s = ideal_scenario(1024, c.mtbf_h * 1024, work, tau, delta, r);
+    const RunSummary sum = simulate(s, c.reps, threads);
+    const double whole = daly::expected_wall_time_discrete(work, c.mtbf_h, tau, delta, r);
+    const double continuous = daly::expected_wall_time(work, c.mtbf_h, tau, delta, r);
+    rows.push_back(row("Daly 2006, T_w", std::string("expected wall time, T_s = 500 h, ") + c.label,
+                       fmt("%.1f h (T_w); %.1f h whole segments", continuous, whole),
+                       fmt("%.1f +/- %.2f h (1 SE)", sum.wall_h.mean, sum.wall_h.std_error),
+                       "3 SE of the whole-segment form",
+                       verdict_of(std::abs(sum.wall_h.mean - whole) < 3.0 * sum.wall_h.std_error)));
+  }
+}
+
+// Meta RSC-1: r_f = 6.5 failures per 1000 node-days, 16,384 GPUs = 2,048 nodes, u0 = 5 min,
+// non-blocking checkpoints (w = 0).
+void meta_cases(std::vector<ValidationRow>& rows, unsigned threads) {
+  const double rf = 6.5e-3 / 24.0;  // per node-hour
+  const double published[] = {0.7, 0.93};
+  const double interval_min[] = {60.0, 5.0};
+  for (int i = 0; i < 2; ++i) {
+    const meta::EttrInputs in{2048, rf, 5 * kMin, interval_min[i] * kMin, 0.0};
+    const Scenario s = ideal_scenario(2048, 1.0 / rf, 500.0, in.interval_h, 0.0, in.restart_h);
+    const RunSummary sum = simulate(s, 400, threads);
+    rows.push_back(
+        row("Meta (Kokolis et al. 2025)",
+            fmt("E[ETTR], 16k GPUs, RSC-1 rate, %.0f-min checkpoints", interval_min[i]),
+            fmt("%.2f", published[i]),
+            fmt("%.4f +/- %.4f (closed form %.3f)", sum.goodput.mean, sum.goodput.std_error,
+                meta::expected_ettr(in)),
+            "5 % (paper's stated accuracy)",
+            verdict_of(std::abs(sum.goodput.mean - published[i]) <= 0.05 * published[i])));
+  }
+
+  // The closed form against the simulator over the range where the paper claims 5 %. The
+  // simulator is held to Daly's exact expectation at the same points, so a gap between the
+  // closed form and the simulation is the approximation's, not the simulator's.
+  double worst = 0.0, worst_nodes = 0.0, worst_u0 = 0.0, worst_z = 0.0;
+  int points = 0, within = 0;
+  bool simulator_exact = true;
+  for (const double nodes : {250.0, 500.0, 1000.0, 2000.0}) {
+    for (const double u0_min : {5.0, 10.0, 20.0}) {
+      for (const double write_min : {0.0, 1.0}) {
+        const meta::EttrInputs in{nodes, 5e-3 / 24.0, u0_min * kMin, 1.0, write_min * kMin};
+        if (!meta::within_stated_range(in)) continue;
+        const double work = 1000.0;
+        const Scenario s =
+            ideal_scenario(static_cast<std::int64_t>(nodes), 1.0 / in.failures_per_node_hour, work,
+                           in.interval_h, in.write_h, in.restart_h);
+        const RunSummary sum = simulate(s, 200, threads);
+        const double exact_wall = daly::expected_wall_time_discrete(
+            work, s.system_mtbf_h(), in.interval_h, in.write_h, in.restart_h);
+        const double z = std::abs(sum.wall_h.mean - exact_wall) / sum.wall_h.std_error;
+        simulator_exact = simulator_exact && z < 3.5;  // 24 comparisons: Bonferroni-ish margin
+        worst_z = std::max(worst_z, z);
+        const double deviation =
+            std::abs(meta::expected_ettr(in) - sum.goodput.mean) / sum.goodput.mean;
+        ++points;
+        if (deviation <= 0.05) ++within;
+        if (deviation > worst) {
+          worst = deviation;
+          worst_nodes = nodes;
+          worst_u0 = u0_min;
+        }
+      }
+    }
+  }
+  rows.push_back(row("Daly 2006 / Meta range",
+                     fmt("simulated wall time vs exact expectation, %.0f points", points),
+                     "exact (whole-segment T_w)", fmt("largest gap %.2f SE", worst_z),
+                     "3.5 SE (24 comparisons)", verdict_of(simulator_exact)));
+  ValidationRow claim =
+      row("Meta (Kokolis et al. 2025)",
+          fmt("closed form vs simulation, %.0f points in the stated range", points), "within 5 %",
+          fmt("within 5 %% at %.0f of %.0f points; worst %.2f %%", within, points, 100.0 * worst),
+          "5 % (paper's stated accuracy)", within == points ? Verdict::kPass : Verdict::kFinding);
+  if (within != points) {
+    claim.note =
+        fmt("worst at N = %.0f nodes, u0 = %.0f min, where 1/(N r_f) = %.2f d: the "
+            "first-order form counts every failure as costing u0 + dt/2 and ignores "
+            "failures during restarts, which matters once N r_f (u0 + dt/2) nears 0.3",
+            worst_nodes, worst_u0, 1.0 / (worst_nodes * 5e-3));
+  }
+  rows.push_back(claim);
+}
+
+// Llama 3 (arXiv 2407.21783): 419 unexpected interruptions in 54 days on 16k GPUs, and an
+// effective training time above 90 %.
+void llama3_cases(std::vector<ValidationRow>& rows, unsigned threads) {
+  Scenario s;
+  s.cluster.nodes = 2048;
+  s.cluster.spares = 16;
+  s.cluster.failure.node_mtbf_h = 6335.0;
+  s.cluster.repair.mean_h = 24.0;
+  s.job.work_h = 1296.0;
+  // What a > 90 % effective training time takes (assumed, not published): frequent
+  // checkpoints with a short stall, and a recovery of about 9 minutes.
+  s.checkpoint.interval_h = 10 * kMin;
+  s.checkpoint.write_h = 5.0 / 3600.0;
+  s.recovery = {"hot_spare", 2 * kMin, 2 * kMin, 3 * kMin, 2 * kMin};
+  const auto results = run_replications(s, RunOptions{400, kSeed, threads, {}});
+  const RunSummary sum = summarize(s, results);
+
+  std::vector<double> per_54d(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    per_54d[i] = static_cast<double>(results[i].interruptions) * 1296.0 / results[i].wall_h;
+  }
+  const auto rate = sim::summarize(per_54d);
+  const double poisson_band = 2.0 * std::sqrt(419.0);  // one 54-day window is one Poisson draw
+  rows.push_back(row("Llama 3, section 3.3.4", "unexpected interruptions in 54 days, 2,048 nodes",
+                     "419", fmt("%.1f +/- %.1f per 54 d of wall time", rate.mean, rate.std_error),
+                     fmt("+/- %.0f (2 sqrt(419): Poisson noise of one window)", poisson_band),
+                     verdict_of(std::abs(rate.mean - 419.0) <= poisson_band)));
+  rows.push_back(row("Llama 3, section 3.3.4",
+                     "effective training time; 10-min checkpoints with a 5-s stall, 9-min recovery",
+                     "> 0.90", fmt("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
+                     "mean - 3 SE > 0.90",
+                     verdict_of(sum.goodput.mean - 3 * sum.goodput.std_error > 0.90)));
+}
+
+}  // namespace
+
+Verdict verdict_of(bool pass) {
+  return pass ? Verdict::kPass : Verdict::kFail;
+}
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kFail:
+      return "FAIL";
+    case Verdict::kFinding:
+      return "finding";
+  }
+  return "?";
+}
+
+std::vector<ValidationRow> run_validation(unsigned threads) {
+  std::vector<ValidationRow> rows;
+  daly_cases(rows, threads);
+  meta_cases(rows, threads);
+  llama3_cases(rows, threads);
+  return rows;
+}
+
+}  // namespace goodsim::models
