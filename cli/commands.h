@@ -2,6 +2,8 @@
 // The subcommands of the goodsim executable. Each parses its own options and returns the
 // process exit code; sim::InputError and usage errors escape to main (exit code 2).
 
+#include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,5 +19,8 @@ struct UsageError : std::runtime_error {
       : std::runtime_error(message), command(command) {}
   std::string command;
 };
+
+// --threads: 0 means all cores; negative values are a usage error (not a huge unsigned).
+unsigned resolve_threads(std::int64_t requested, const std::string& command);
 
 }  // namespace goodsim::cli

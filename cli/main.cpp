@@ -2,6 +2,7 @@
 
 #include <boost/program_options/errors.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "cli/commands.h"
 #include "goodsim/version.h"
 #include "sim/error.h"
+#include "sim/hdf5.h"
 
 namespace {
 
@@ -65,6 +67,12 @@ int main(int argc, char** argv) {
     std::cerr << "goodsim " << command << ": " << e.what() << "\n(see: goodsim " << command
               << " --help)\n";
     return 2;
+  } catch (const sim::h5::Error& e) {
+    std::cerr << "goodsim: I/O error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "goodsim: I/O error: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "goodsim: internal error: " << e.what() << "\n";
     return 1;

@@ -38,7 +38,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string output = "results.h5";
   std::int64_t reps = 0;
   std::int64_t seed = -1;
-  unsigned threads = 0;
+  std::int64_t threads = 0;
   std::vector<std::string> overrides;
   // clang-format off
   opts.add_options()
@@ -76,7 +76,7 @@ int run_command(const std::vector<std::string>& args) {
   RunInfo info;
   info.replications = vm.count("reps") ? reps : scenario.montecarlo.replications;
   info.seed = vm.count("seed") ? static_cast<std::uint64_t>(seed) : scenario.montecarlo.seed;
-  info.threads = threads == 0 ? sim::default_thread_count() : threads;
+  info.threads = resolve_threads(threads, "run");
 
   ProgressPrinter progress("replications", !vm.count("quiet"));
   models::RunOptions run;

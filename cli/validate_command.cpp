@@ -62,7 +62,7 @@ void write_markdown(const std::string& path, const std::vector<models::Validatio
 int validate_command(const std::vector<std::string>& args) {
   po::options_description opts(kValidateHelp);
   std::string markdown;
-  unsigned threads = 0;
+  std::int64_t threads = 0;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
@@ -78,7 +78,7 @@ int validate_command(const std::vector<std::string>& args) {
   po::notify(vm);
 
   const auto start = std::chrono::steady_clock::now();
-  const auto rows = models::run_validation(threads == 0 ? sim::default_thread_count() : threads);
+  const auto rows = models::run_validation(resolve_threads(threads, "validate"));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   int failed = 0;
