@@ -6,11 +6,14 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/format.h"
 #include "models/daly.h"
 #include "sim/config.h"
+#include "sim/format.h"
 
 namespace goodsim::cli {
+
+using sim::human_duration;
+using sim::with_commas;
 
 namespace po = boost::program_options;
 

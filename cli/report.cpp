@@ -3,9 +3,13 @@
 #include <cstdio>
 #include <string>
 
-#include "cli/format.h"
+#include "models/repair/repair_distribution.h"
+#include "sim/format.h"
 
 namespace goodsim::cli {
+
+using sim::human_duration;
+using sim::with_commas;
 
 namespace {
 
@@ -24,8 +28,8 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   out << "cluster    " << with_commas(static_cast<double>(c.nodes)) << " nodes x "
       << c.gpus_per_node << " GPUs = " << with_commas(static_cast<double>(s.gpus())) << " GPUs, "
       << c.spares << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
-      << " h (job MTBF " << human_duration(s.system_mtbf_h()) << "); repair mean "
-      << human_duration(c.repair.mean_h) << "\n";
+      << " h (job MTBF " << human_duration(s.system_mtbf_h()) << ")\n";
+  out << "repair     " << c.repair.distribution->describe() << "\n";
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
   if (s.job.derived_from) {
     const auto& d = *s.job.derived_from;

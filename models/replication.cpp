@@ -7,6 +7,7 @@
 
 #include "models/checkpoint/periodic.h"
 #include "models/cluster/repair_pipeline.h"
+#include "models/repair/repair_distribution.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
 
@@ -43,6 +44,7 @@ class Replication {
         checkpoints_(s.job.work_h, s.checkpoint.interval_h, s.checkpoint.write_h),
         failures_(seed, index, sim::StreamPurpose::kFailures),
         repairs_(seed, index, sim::StreamPurpose::kRepairs),
+        repair_time_(*s.cluster.repair.distribution),
         pool_(s.cluster.spares) {}
 
   ReplicationResult run() {
@@ -123,7 +125,7 @@ class Replication {
     book_until(t);
     ++result_.interruptions;
     ++empty_slots_;
-    in_repair_.add(t + repairs_.exponential(s_.cluster.repair.mean_h));
+    in_repair_.add(t + repair_time_.sample(repairs_));
     begin_recovery(t);
   }
 
@@ -163,6 +165,7 @@ class Replication {
   PeriodicCheckpoints checkpoints_;
   sim::RandomStream failures_;
   sim::RandomStream repairs_;
+  const RepairDistribution& repair_time_;
   sim::EventQueue<EventKind> queue_;
   sim::EventHandle spares_event_;
   RepairPipeline in_repair_;

@@ -3,6 +3,7 @@
 // models/scenario_loader from YAML; everything downstream trusts these values.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,8 +13,11 @@ struct FailureSpec {
   double node_mtbf_h = 0.0;  // mean time between failures of one node while it holds a slot
 };
 
+class RepairDistribution;  // models/repair/repair_distribution.h
+
+// How long repairs take; a repaired node joins the spare pool. Shared and immutable.
 struct RepairSpec {
-  double mean_h = 0.0;  // exponential repair time; a repaired node joins the spare pool
+  std::shared_ptr<const RepairDistribution> distribution;
 };
 
 struct ClusterSpec {

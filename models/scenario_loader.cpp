@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "models/daly.h"
+#include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
 
@@ -59,15 +60,6 @@ FailureSpec read_failure(const ConfigNode& n) {
   return f;
 }
 
-RepairSpec read_repair(const ConfigNode& n) {
-  MapReader r(n);
-  require_model(r, "exponential");
-  RepairSpec rep;
-  rep.mean_h = positive_hours(r.required("mean"));
-  r.finish();
-  return rep;
-}
-
 ClusterSpec read_cluster(const ConfigNode& n) {
   MapReader r(n);
   ClusterSpec c;
@@ -75,7 +67,7 @@ ClusterSpec read_cluster(const ConfigNode& n) {
   if (const ConfigNode* g = r.optional("gpus_per_node")) c.gpus_per_node = int_at_least(*g, 1);
   if (const ConfigNode* s = r.optional("spares")) c.spares = int_at_least(*s, 0);
   c.failure = read_failure(r.required("failure"));
-  c.repair = read_repair(r.required("repair"));
+  c.repair.distribution = read_repair_distribution(r.required("repair"));
   r.finish();
   return c;
 }

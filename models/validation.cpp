@@ -7,6 +7,7 @@
 #include "models/daly.h"
 #include "models/meta_ettr.h"
 #include "models/monte_carlo.h"
+#include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
 
@@ -39,7 +40,7 @@ Scenario ideal_scenario(std::int64_t nodes, double node_mtbf_h, double work_h, d
   s.cluster.nodes = nodes;
   s.cluster.spares = std::int64_t{1} << 40;
   s.cluster.failure.node_mtbf_h = node_mtbf_h;
-  s.cluster.repair.mean_h = 1e-9;
+  s.cluster.repair.distribution = exponential_repair(1e-9);
   s.job.work_h = work_h;
   s.checkpoint.interval_h = interval_h;
   s.checkpoint.write_h = write_h;
@@ -164,7 +165,7 @@ void llama3_cases(std::vector<ValidationRow>& rows, unsigned threads) {
   s.cluster.nodes = 2048;
   s.cluster.spares = 16;
   s.cluster.failure.node_mtbf_h = 6335.0;
-  s.cluster.repair.mean_h = 24.0;
+  s.cluster.repair.distribution = exponential_repair(24.0);
   s.job.work_h = 1296.0;
   // What a > 90 % effective training time takes (assumed, not published): frequent
   // checkpoints with a short stall, and a recovery of about 9 minutes.

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "models/monte_carlo.h"
+#include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
 namespace {
@@ -83,7 +84,7 @@ Scenario daly_scenario(double system_mtbf_h, double interval_h) {
   s.cluster.nodes = 512;
   s.cluster.spares = std::int64_t{1} << 40;
   s.cluster.failure.node_mtbf_h = system_mtbf_h * 512;
-  s.cluster.repair.mean_h = 1e-9;
+  s.cluster.repair.distribution = exponential_repair(1e-9);
   s.job.work_h = 500.0;
   s.checkpoint.interval_h = interval_h;
   s.checkpoint.write_h = 5 * kMin;

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "models/monte_carlo.h"
+#include "models/repair/repair_distribution.h"
 #include "models/replication.h"
 #include "models/scenario_loader.h"
 
@@ -31,7 +32,7 @@ struct SingleNode {
     s.cluster.nodes = 1;
     s.cluster.spares = 0;
     s.cluster.failure.node_mtbf_h = m;
-    s.cluster.repair.mean_h = r;
+    s.cluster.repair.distribution = exponential_repair(r);
     s.job.work_h = work;
     s.recovery = {"hot_spare", d, swap, restart, load};
     return s;
@@ -112,7 +113,7 @@ TEST(ModelV1, BucketsAddUpToWallTimeInEveryReplication) {
   // Few spares and slow repairs: waiting, and failures during every recovery phase.
   Scenario starved = llama;
   starved.cluster.spares = 1;
-  starved.cluster.repair.mean_h = 12.0;
+  starved.cluster.repair.distribution = exponential_repair(12.0);
   starved.recovery.detect_h = 0.5;
   starved.recovery.swap_h = 0.5;
   starved.recovery.restart_h = 0.5;

@@ -1,10 +1,10 @@
-#include "cli/format.h"
+#include "sim/format.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-namespace goodsim::cli {
+namespace goodsim::sim {
 
 std::string with_commas(double value, int decimals) {
   char buf[64];
@@ -36,4 +36,4 @@ std::string human_duration(double hours) {
   return buf;
 }
 
-}  // namespace goodsim::cli
+}  // namespace goodsim::sim
