@@ -7,6 +7,7 @@
 
 #include "models/checkpoint/periodic.h"
 #include "models/cluster/repair_pipeline.h"
+#include "models/failure/failure_clock.h"
 #include "models/repair/repair_distribution.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
@@ -18,7 +19,7 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 
 enum class EventKind : std::uint8_t {
-  kFailure,      // a failure proposal: fails the node in a random slot, if the slot holds one
+  kFailure,      // the failure clock's next event (for exponential: a proposal, maybe void)
   kSparesCheck,  // while waiting for spares: a repair completes, perhaps enough to fill
 };
 
@@ -45,11 +46,12 @@ class Replication {
         failures_(seed, index, sim::StreamPurpose::kFailures),
         repairs_(seed, index, sim::StreamPurpose::kRepairs),
         repair_time_(*s.cluster.repair.distribution),
+        clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
         pool_(s.cluster.spares) {}
 
   ReplicationResult run() {
     plan_.done = checkpoints_.time_to_finish(0);  // computing from t = 0: nothing to restart
-    schedule_next_proposal(0.0);
+    schedule_failure();
     while (const auto ev = queue_.pop_before(plan_.done)) {
       ++result_.events;
       dispatch(ev->time, ev->payload);
@@ -69,20 +71,11 @@ class Replication {
     }
   }
 
-  // Each slot holding a healthy node fails at rate 1 / node_mtbf. Equivalently (thinning):
-  // failure *proposals* arrive at the full rate nodes / node_mtbf, each picks a slot
-  // uniformly, and a proposal that picks an empty slot is void. The proposal stream then
-  // does not depend on the job's state: no redraw when slots empty or fill, and every
-  // strategy sees the same proposal times for the same seed.
-  void schedule_next_proposal(double now) {
-    const double mean = s_.cluster.failure.node_mtbf_h / static_cast<double>(s_.cluster.nodes);
-    queue_.schedule_at(now + failures_.exponential(mean), EventKind::kFailure);
-  }
-
-  bool proposal_hits_healthy_node() {
-    if (empty_slots_ == 0) return true;
-    return failures_.uniform() * static_cast<double>(s_.cluster.nodes) >=
-           static_cast<double>(empty_slots_);
+  // One kernel event for the failure clock's next event, moved when the clock changes.
+  void schedule_failure() {
+    queue_.cancel(failure_event_);
+    const double t = clock_->next_failure();
+    if (t != kNever) failure_event_ = queue_.schedule_at(t, EventKind::kFailure);
   }
 
   // All empty slots are filled at `fill` in one go; then swap (only if a slot was filled),
@@ -120,8 +113,12 @@ class Replication {
 
   void on_failure(double t) {
     settle(t);
-    schedule_next_proposal(t);
-    if (!proposal_hits_healthy_node()) return;
+    const bool hit = clock_->take_failure(empty_slots_);
+    schedule_failure();
+    if (!hit) {
+      commit_fill_if_certain();  // a void proposal cannot pre-empt the fill
+      return;
+    }
     book_until(t);
     ++result_.interruptions;
     ++empty_slots_;
@@ -133,6 +130,7 @@ class Replication {
   // then holds every node whose repair completed by that time.
   void begin_recovery(double t) {
     queue_.cancel(spares_event_);
+    fill_committed_ = false;
     plan_.start = t;
     plan_.detect_end = t + s_.recovery.detect_h;
     try_fill(plan_.detect_end);
@@ -145,11 +143,22 @@ class Replication {
     pool_ += in_repair_.collect_until(t);
     if (pool_ >= empty_slots_) {
       plan_fill(t);
+      commit_fill_if_certain();
       return;
     }
     plan_fill(kNever);
     // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
+  }
+
+  // The new nodes' clocks start at the fill. The fill is certain once no failure can come
+  // before it; only then do the nodes enter (a failure first would restart recovery).
+  void commit_fill_if_certain() {
+    if (fill_committed_ || plan_.fill == kNever || empty_slots_ == 0) return;
+    if (clock_->next_failure() < plan_.fill) return;
+    clock_->nodes_entered(plan_.fill, empty_slots_);
+    fill_committed_ = true;
+    schedule_failure();
   }
 
   void finish(double t) {
@@ -167,7 +176,10 @@ class Replication {
   sim::RandomStream repairs_;
   const RepairDistribution& repair_time_;
   sim::EventQueue<EventKind> queue_;
+  std::unique_ptr<FailureClock> clock_;
+  sim::EventHandle failure_event_;
   sim::EventHandle spares_event_;
+  bool fill_committed_ = false;
   RepairPipeline in_repair_;
 
   Timeline plan_;

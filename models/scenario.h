@@ -10,7 +10,9 @@
 namespace goodsim::models {
 
 struct FailureSpec {
-  double node_mtbf_h = 0.0;  // mean time between failures of one node while it holds a slot
+  std::string model = "exponential";  // models/failure/registry.cpp
+  double node_mtbf_h = 0.0;           // mean time to failure of one node while it holds a slot
+  double weibull_shape = 1.0;         // weibull only
 };
 
 class RepairDistribution;  // models/repair/repair_distribution.h

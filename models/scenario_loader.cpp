@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "models/daly.h"
+#include "models/failure/failure_clock.h"
 #include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
@@ -43,30 +44,13 @@ double positive_number(const ConfigNode& n) {
   return v;
 }
 
-// The model names each section supports; later models register here.
-void require_model(MapReader& r, std::string_view supported) {
-  const ConfigNode* m = r.optional("model");
-  if (m && m->as_string() != supported) {
-    throw m->error("unknown model " + m->describe() + "; supported: " + std::string(supported));
-  }
-}
-
-FailureSpec read_failure(const ConfigNode& n) {
-  MapReader r(n);
-  require_model(r, "exponential");
-  FailureSpec f;
-  f.node_mtbf_h = positive_hours(r.required("node_mtbf"));
-  r.finish();
-  return f;
-}
-
 ClusterSpec read_cluster(const ConfigNode& n) {
   MapReader r(n);
   ClusterSpec c;
   c.nodes = int_at_least(r.required("nodes"), 1);
   if (const ConfigNode* g = r.optional("gpus_per_node")) c.gpus_per_node = int_at_least(*g, 1);
   if (const ConfigNode* s = r.optional("spares")) c.spares = int_at_least(*s, 0);
-  c.failure = read_failure(r.required("failure"));
+  c.failure = read_failure_spec(r.required("failure"));
   c.repair.distribution = read_repair_distribution(r.required("repair"));
   r.finish();
   return c;

@@ -193,8 +193,8 @@ const BadScenario kBadScenarios[] = {
      "missing required key 'work'"},
     // Unsupported models and strategies.
     {"UnknownFailureModel", "    model: exponential\n    node_mtbf",
-     "    model: weibull\n    node_mtbf", "    model: weibull", "cluster.failure.model",
-     "unknown model 'weibull'; supported: exponential"},
+     "    model: gompertz\n    node_mtbf", "    model: gompertz", "cluster.failure.model",
+     "unknown failure model 'gompertz'; supported: exponential, weibull"},
     {"UnknownRepairModel", "    model: exponential\n    mean", "    model: gamma\n    mean",
      "    model: gamma", "cluster.repair.model",
      "unknown repair model 'gamma'; supported: exponential, lognormal, fixed, empirical"},

@@ -1,0 +1,38 @@
+#pragma once
+// Failures of the healthy nodes that hold slots, for one replication.
+//
+// Each failure model is one file in this folder, registered in registry.cpp. A model turns
+// FailureSpec parameters into a FailureClock; the replication asks it for the next failure
+// time and tells it when fresh nodes enter slots (their clocks start then: a node from the
+// pool or back from repair is as good as new; pool nodes do not age).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "models/scenario.h"
+#include "sim/config.h"
+#include "sim/random.h"
+
+namespace goodsim::models {
+
+class FailureClock {
+ public:
+  virtual ~FailureClock() = default;
+  // Time of the next failure event (may be a void proposal, see take_failure); +inf if none.
+  virtual double next_failure() const = 0;
+  // Consumes the event at next_failure(). Returns false if it was void (it landed on an
+  // empty slot); `empty_slots` is the number of empty slots at that moment.
+  virtual bool take_failure(std::int64_t empty_slots) = 0;
+  // `count` fresh nodes entered empty slots at time t.
+  virtual void nodes_entered(double t, std::int64_t count) = 0;
+};
+
+// Builds the replication's clock; `rng` is the replication's failure stream.
+std::unique_ptr<FailureClock> make_failure_clock(const FailureSpec& spec, std::int64_t nodes,
+                                                 sim::RandomStream& rng);
+
+// Reads `cluster.failure` (model, node_mtbf and the model's own parameters).
+FailureSpec read_failure_spec(const sim::ConfigNode& node);
+
+}  // namespace goodsim::models

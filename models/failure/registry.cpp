@@ -1,0 +1,68 @@
+// The table of failure models by name: one line per model.
+
+#include <array>
+#include <string_view>
+
+#include "models/failure/failure_clock.h"
+
+namespace goodsim::models {
+
+std::unique_ptr<FailureClock> make_exponential_clock(const FailureSpec&, std::int64_t,
+                                                     sim::RandomStream&);
+std::unique_ptr<FailureClock> make_weibull_clock(const FailureSpec&, std::int64_t,
+                                                 sim::RandomStream&);
+void read_exponential_failure(sim::MapReader&, FailureSpec&);
+void read_weibull_failure(sim::MapReader&, FailureSpec&);
+
+namespace {
+
+struct Entry {
+  std::string_view name;
+  void (*read)(sim::MapReader&, FailureSpec&);  // the model's own parameters
+  std::unique_ptr<FailureClock> (*make)(const FailureSpec&, std::int64_t, sim::RandomStream&);
+};
+
+constexpr std::array kFailureModels = {
+    Entry{"exponential", read_exponential_failure, make_exponential_clock},
+    Entry{"weibull", read_weibull_failure, make_weibull_clock},
+};
+
+const Entry* find(std::string_view name) {
+  for (const Entry& e : kFailureModels) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<FailureClock> make_failure_clock(const FailureSpec& spec, std::int64_t nodes,
+                                                 sim::RandomStream& rng) {
+  const Entry* e = find(spec.model);
+  if (!e) throw std::logic_error("unregistered failure model '" + spec.model + "'");
+  return e->make(spec, nodes, rng);
+}
+
+FailureSpec read_failure_spec(const sim::ConfigNode& node) {
+  sim::MapReader r(node);
+  FailureSpec spec;
+  if (const sim::ConfigNode* m = r.optional("model")) {
+    spec.model = m->as_string();
+    if (!find(spec.model)) {
+      std::string names;
+      for (const Entry& e : kFailureModels)
+        names += (names.empty() ? "" : ", ") + std::string(e.name);
+      throw m->error("unknown failure model " + m->describe() + "; supported: " + names);
+    }
+  }
+  const sim::ConfigNode& mtbf = r.required("node_mtbf");
+  spec.node_mtbf_h = mtbf.as_hours();
+  if (!(spec.node_mtbf_h > 0.0)) {
+    throw mtbf.error("expected a duration > 0, got " + mtbf.describe());
+  }
+  find(spec.model)->read(r, spec);
+  r.finish();
+  return spec;
+}
+
+}  // namespace goodsim::models
