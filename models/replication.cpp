@@ -47,6 +47,7 @@ class Replication {
         repairs_(seed, index, sim::StreamPurpose::kRepairs),
         repair_time_(*s.cluster.repair.distribution),
         clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
+        clock_ignores_entries_(clock_->ignores_entries()),
         pool_(s.cluster.spares) {}
 
   ReplicationResult run() {
@@ -71,10 +72,15 @@ class Replication {
     }
   }
 
-  // One kernel event for the failure clock's next event, moved when the clock changes.
+  // One kernel event for the failure clock's next event, moved only when that time changes
+  // (a fill usually leaves it where it was).
   void schedule_failure() {
-    queue_.cancel(failure_event_);
     const double t = clock_->next_failure();
+    if (queue_.pending(failure_event_)) {
+      if (t == failure_time_) return;
+      queue_.cancel(failure_event_);
+    }
+    failure_time_ = t;
     if (t != kNever) failure_event_ = queue_.schedule_at(t, EventKind::kFailure);
   }
 
@@ -154,7 +160,9 @@ class Replication {
   // The new nodes' clocks start at the fill. The fill is certain once no failure can come
   // before it; only then do the nodes enter (a failure first would restart recovery).
   void commit_fill_if_certain() {
-    if (fill_committed_ || plan_.fill == kNever || empty_slots_ == 0) return;
+    if (clock_ignores_entries_ || fill_committed_ || plan_.fill == kNever || empty_slots_ == 0) {
+      return;
+    }
     if (clock_->next_failure() < plan_.fill) return;
     clock_->nodes_entered(plan_.fill, empty_slots_);
     fill_committed_ = true;
@@ -177,7 +185,9 @@ class Replication {
   const RepairDistribution& repair_time_;
   sim::EventQueue<EventKind> queue_;
   std::unique_ptr<FailureClock> clock_;
+  const bool clock_ignores_entries_;
   sim::EventHandle failure_event_;
+  double failure_time_ = kNever;
   sim::EventHandle spares_event_;
   bool fill_committed_ = false;
   RepairPipeline in_repair_;

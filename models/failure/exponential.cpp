@@ -25,6 +25,7 @@ class ExponentialClock final : public FailureClock {
     return rng_.uniform() * static_cast<double>(nodes_) >= static_cast<double>(empty_slots);
   }
   void nodes_entered(double, std::int64_t) override {}
+  bool ignores_entries() const override { return true; }
 
  private:
   double mean_gap_;

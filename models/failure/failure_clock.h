@@ -26,6 +26,9 @@ class FailureClock {
   virtual bool take_failure(std::int64_t empty_slots) = 0;
   // `count` fresh nodes entered empty slots at time t.
   virtual void nodes_entered(double t, std::int64_t count) = 0;
+  // True if nodes_entered is a no-op (memoryless clocks): the replication then skips the
+  // bookkeeping that decides when a fill is certain.
+  virtual bool ignores_entries() const { return false; }
 };
 
 // Builds the replication's clock; `rng` is the replication's failure stream.
