@@ -129,6 +129,7 @@ class Replication {
     ++result_.interruptions;
     ++empty_slots_;
     in_repair_.add(t + repair_time_.sample(repairs_));
+    ++result_.repairs;
     begin_recovery(t);
   }
 
@@ -137,6 +138,7 @@ class Replication {
   void begin_recovery(double t) {
     queue_.cancel(spares_event_);
     fill_committed_ = false;
+    recovery_waited_ = false;
     plan_.start = t;
     plan_.detect_end = t + s_.recovery.detect_h;
     try_fill(plan_.detect_end);
@@ -152,6 +154,8 @@ class Replication {
       commit_fill_if_certain();
       return;
     }
+    if (!recovery_waited_) ++result_.spare_waits;
+    recovery_waited_ = true;
     plan_fill(kNever);
     // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
@@ -190,6 +194,7 @@ class Replication {
   double failure_time_ = kNever;
   sim::EventHandle spares_event_;
   bool fill_committed_ = false;
+  bool recovery_waited_ = false;  // this recovery already counted in spare_waits
   RepairPipeline in_repair_;
 
   Timeline plan_;

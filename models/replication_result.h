@@ -28,6 +28,8 @@ struct ReplicationResult {
   double wall_h = 0.0;
   double goodput = 0.0;            // work / wall
   std::int64_t interruptions = 0;  // failures that hit the job (in any phase)
+  std::int64_t repairs = 0;        // nodes sent to repair
+  std::int64_t spare_waits = 0;    // recoveries that found the pool short and had to wait
   std::uint64_t events = 0;        // kernel events processed (for performance reporting)
   std::array<double, kBucketCount> buckets_h{};
 
