@@ -23,16 +23,23 @@ commands:
   run SCENARIO      simulate a scenario's Monte Carlo replications; print a summary
                     (goodput with 95% CI, percentiles, wall time, badput buckets, cost)
                     and write every replication to an HDF5 file
+  sweep SCENARIO    every point of the scenario's sweep block (cartesian product and zip
+                    groups) with common random numbers; one HDF5 file with a /summary
+                    table; crash-safe, --resume continues an interrupted sweep
   interval          optimum checkpoint interval: Young, Daly first order, Daly higher
                     order and the exact minimiser of Daly's expected wall time
   validate          published figures (Daly, Meta, Llama 3) against goodsim, with
                     tolerances; exit code 3 if any case fails
+  recommend SCENARIO --vary KEY=VALUES
+                    the cheapest candidate value (or the cheapest meeting --deadline-p95),
+                    with paired differences (common random numbers) and the spare-pool
+                    Markov chain beside the simulated figures
 
   goodsim <command> --help    options of one command, with units and an example
   goodsim --version
 
 exit codes: 0 success, 1 internal or I/O error, 2 bad input (scenario, option or file),
-            3 validation failed
+            3 validation failed, 4 recommend: no candidate meets the deadline
 )";
 
 }  // namespace
@@ -52,8 +59,10 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(all.begin() + 1, all.end());
   try {
     if (command == "run") return cli::run_command(args);
+    if (command == "sweep") return cli::sweep_command(args);
     if (command == "interval") return cli::interval_command(args);
     if (command == "validate") return cli::validate_command(args);
+    if (command == "recommend") return cli::recommend_command(args);
     std::cerr << "goodsim: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const sim::InputError& e) {

@@ -13,7 +13,7 @@ ProgressPrinter::ProgressPrinter(std::string what, bool enabled)
       start_(std::chrono::steady_clock::now()),
       last_log_(start_) {}
 
-void ProgressPrinter::operator()(std::size_t done, std::size_t total) {
+void ProgressPrinter::operator()(std::size_t done, std::size_t total, const std::string& detail) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
@@ -24,8 +24,8 @@ void ProgressPrinter::operator()(std::size_t done, std::size_t total) {
   last_log_ = now;
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
-  std::fprintf(stderr, "%s%s: %zu/%zu (%.0f%%), %.0f/s, ETA %.0f s%s", tty_ ? "\r" : "",
-               what_.c_str(), done, total,
+  std::fprintf(stderr, "%s%s: %s%s%zu/%zu (%.0f%%), %.0f/s, ETA %.0f s%s", tty_ ? "\r" : "",
+               what_.c_str(), detail.c_str(), detail.empty() ? "" : " ", done, total,
                100.0 * static_cast<double>(done) / static_cast<double>(total), rate, eta,
                tty_ ? "\x1b[K" : "\n");
   if (tty_ && finished) std::fputc('\n', stderr);

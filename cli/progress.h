@@ -11,7 +11,9 @@ namespace goodsim::cli {
 class ProgressPrinter {
  public:
   ProgressPrinter(std::string what, bool enabled);
-  void operator()(std::size_t done, std::size_t total);
+  void operator()(std::size_t done, std::size_t total) { (*this)(done, total, ""); }
+  // `detail` goes before the counts: "sweep: points 3/18, replications 1500/9000 (17%), ...".
+  void operator()(std::size_t done, std::size_t total, const std::string& detail);
 
  private:
   std::string what_;

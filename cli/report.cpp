@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "models/cost.h"
 #include "models/repair/repair_distribution.h"
 #include "sim/format.h"
 
@@ -79,6 +80,25 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
     out << "cost           $" << with_commas(c.mean) << " +/- $" << with_commas(c.ci95)
         << "   P95 $" << with_commas(c.p95)
         << fmt("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
+    if (const auto& m = sum.cost_mean) {
+      const double spare_price = models::spare_hour_usd(s);
+      out << "               mean: slots $" << with_commas(m->slots_usd) << " + "
+          << s.cluster.spares << " spares $" << with_commas(m->spares_usd);
+      if (s.cost.repair_usd > 0.0) out << " + repairs $" << with_commas(m->repairs_usd);
+      out << "\n               one spare costs $" << with_commas(spare_price * w.mean)
+          << " over the mean wall time ($" << with_commas(spare_price, 2) << "/node-h x "
+          << with_commas(w.mean, 1) << " h)\n";
+    }
+  }
+  if (!sum.interruptions_by_cause_mean.empty()) {
+    out << "\ninterruptions by cause (mean per run)\n";
+    for (std::size_t c = 0; c < s.cluster.causes.size(); ++c) {
+      const double n = sum.interruptions_by_cause_mean[c];
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-28s %8.1f  %5.1f %%  %s\n", s.cluster.causes[c].name.c_str(),
+                    n, 100.0 * n / i.mean, to_string(s.cluster.causes[c].handling));
+      out << line;
+    }
   }
   out << "\nwhere the wall time went (mean per run)\n";
   for (std::size_t b = 0; b < models::kBucketCount; ++b) {

@@ -4,14 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <type_traits>
+#include <variant>
 
 #include "goodsim/version.h"
 #include "sim/atomic_file.h"
 #include "sim/hdf5.h"
 
 namespace goodsim::cli {
-
-namespace {
 
 std::string utc_now_iso8601() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -28,7 +28,8 @@ std::string point_name(std::size_t i) {
   return buf;
 }
 
-void write_point(sim::h5::Group& group, const PointResults& p) {
+void write_point_group(sim::h5::Group& parent, const PointResults& p) {
+  auto group = parent.create_group(point_name(p.index));
   const auto& reps = p.replications;
   const std::size_t n = reps.size();
   std::vector<double> wall(n), goodput(n), buckets(n * models::kBucketCount), cost;
@@ -46,10 +47,10 @@ void write_point(sim::h5::Group& group, const PointResults& p) {
   group.write("interruptions", interruptions, "count");
   const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
   group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
-  if (const auto price = p.scenario->cost.node_hour_usd) {
+  if (models::priced(*p.scenario)) {  // slots + spares + repairs (models/cost.h)
     cost.resize(n);
     for (std::size_t i = 0; i < n; ++i)
-      cost[i] = *price * models::paid_node_hours(*p.scenario, reps[i]);
+      cost[i] = models::replication_cost_usd(*p.scenario, reps[i]);
     group.write("cost_usd", cost, "USD");
   }
   group.set_attribute("nodes", p.scenario->cluster.nodes);
@@ -57,16 +58,46 @@ void write_point(sim::h5::Group& group, const PointResults& p) {
   group.set_attribute("node_mtbf_h", p.scenario->cluster.failure.node_mtbf_h);
   group.set_attribute("checkpoint_interval_h", p.scenario->checkpoint.interval_h);
   group.set_attribute("work_h", p.scenario->job.work_h);
+  for (const models::SweepParameter& param : p.parameters) {
+    std::visit([&](const auto& v) { group.set_attribute(param.name, v); }, param.value);
+    if (!param.units.empty()) group.set_attribute(param.name + ".units", param.units);
+  }
 }
 
 sim::h5::Table summary_table(std::span<const PointResults> points) {
   using Col = sim::h5::Table::Column;
   std::vector<std::string> names;
+  // Swept parameters: every point has the same keys of the same kinds (models/sweep).
+  std::vector<Col> params;
+  if (!points.empty()) {
+    for (const models::SweepParameter& param : points.front().parameters) {
+      Col col{param.name, param.units, std::vector<double>()};
+      if (std::holds_alternative<std::string>(param.value)) col.values = std::vector<std::string>();
+      params.push_back(std::move(col));
+    }
+  }
   std::vector<double> nodes, spares, mtbf, interval, gm, gci, g5, g50, g95, wm, w95, im, cm, c95;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& s = *points[i].scenario;
     const auto& sum = *points[i].summary;
-    names.push_back(point_name(i));
+    names.push_back(point_name(points[i].index));
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      const auto& value = points[i].parameters[k].value;
+      if (auto* text = std::get_if<std::vector<std::string>>(&params[k].values)) {
+        text->push_back(std::get<std::string>(value));
+      } else {
+        std::get<std::vector<double>>(params[k].values)
+            .push_back(std::visit(
+                [](const auto& v) -> double {
+                  if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+                    return std::nan("");
+                  } else {
+                    return static_cast<double>(v);
+                  }
+                },
+                value));
+      }
+    }
     nodes.push_back(static_cast<double>(s.cluster.nodes));
     spares.push_back(static_cast<double>(s.cluster.spares));
     mtbf.push_back(s.cluster.failure.node_mtbf_h);
@@ -83,8 +114,10 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     c95.push_back(sum.cost_usd ? sum.cost_usd->p95 : std::nan(""));
   }
   sim::h5::Table t;
-  t.columns = {Col{"point", "", names},
-               Col{"nodes", "count", nodes},
+  t.columns = {Col{"point", "", names}};
+  for (Col& col : params) t.columns.push_back(std::move(col));
+  t.columns.insert(t.columns.end(),
+              {Col{"nodes", "count", nodes},
                Col{"spares", "count", spares},
                Col{"node_mtbf_h", "h", mtbf},
                Col{"checkpoint_interval_h", "h", interval},
@@ -97,11 +130,9 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
                Col{"wall_p95_h", "h", w95},
                Col{"interruptions_mean", "count", im},
                Col{"cost_mean_usd", "USD", cm},
-               Col{"cost_p95_usd", "USD", c95}};
+               Col{"cost_p95_usd", "USD", c95}});
   return t;
 }
-
-}  // namespace
 
 void write_results_file(const std::string& path, const models::Scenario& base, std::uint64_t seed,
                         std::span<const PointResults> points) {
@@ -113,12 +144,10 @@ void write_results_file(const std::string& path, const models::Scenario& base, s
     root.set_attribute("scenario", std::string_view(base.resolved_yaml));
     root.set_attribute("scenario_file", std::string_view(base.source_file));
     root.set_attribute("seed", static_cast<std::int64_t>(seed));
+    if (!points.empty()) root.set_attribute("replications", points.front().replications.size());
     root.set_attribute("created", std::string_view(utc_now_iso8601()));
     auto groups = root.create_group("points");
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      auto g = groups.create_group(point_name(i));
-      write_point(g, points[i]);
-    }
+    for (const PointResults& p : points) write_point_group(groups, p);
     root.write_table("summary", summary_table(points));
     file.flush();
   }

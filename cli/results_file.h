@@ -9,6 +9,8 @@
 #include "models/monte_carlo.h"
 #include "models/replication_result.h"
 #include "models/scenario.h"
+#include "models/sweep.h"
+#include "sim/hdf5.h"
 
 namespace goodsim::cli {
 
@@ -16,9 +18,22 @@ struct PointResults {
   const models::Scenario* scenario;
   std::span<const models::ReplicationResult> replications;
   const models::RunSummary* summary;
+  // Swept values of this point (goodsim sweep): group attributes and /summary columns.
+  std::span<const models::SweepParameter> parameters = {};
+  std::size_t index = 0;  // the point's group is /points/<index as %06zu>
 };
 
+// One file with every point; `goodsim run` writes its single point as /points/000000.
 void write_results_file(const std::string& path, const models::Scenario& base, std::uint64_t seed,
                         std::span<const PointResults> points);
+
+// The pieces, for goodsim sweep (cli/sweep.cpp), which writes points one at a time.
+std::string point_name(std::size_t index);  // "000042"
+std::string utc_now_iso8601();
+// Creates parent/<point_name(p.index)> with the per-replication datasets and attributes.
+void write_point_group(sim::h5::Group& parent, const PointResults& p);
+// One row per point: point name, swept parameters (numbers as float64, else strings; units
+// "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost.
+sim::h5::Table summary_table(std::span<const PointResults> points);
 
 }  // namespace goodsim::cli

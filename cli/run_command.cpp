@@ -71,7 +71,13 @@ int run_command(const std::vector<std::string>& args) {
   const bool write_output = !vm.count("no-output");
   if (write_output && output.empty()) throw UsageError("run", "--output must not be empty");
 
-  const models::Scenario scenario = models::load_scenario(scenario_path, overrides);
+  sim::ConfigNode root = sim::load_config_file(scenario_path);
+  for (const std::string& o : overrides) sim::apply_override(root, o);
+  const models::Scenario scenario = models::scenario_from_config(root, scenario_path);
+  if (root.find("sweep")) {
+    std::cerr << "goodsim run: note: simulating the base scenario only; the sweep block is "
+                 "ignored (use goodsim sweep to run its points)\n";
+  }
 
   RunInfo info;
   info.replications = vm.count("reps") ? reps : scenario.montecarlo.replications;

@@ -22,6 +22,7 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
   RunSummary out;
   const std::size_t n = results.size();
   std::vector<double> goodput(n), wall(n), interruptions(n), cost(n);
+  CostBreakdown cost_sum;
   for (std::size_t i = 0; i < n; ++i) {
     const ReplicationResult& r = results[i];
     goodput[i] = r.goodput;
@@ -29,19 +30,31 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
     interruptions[i] = static_cast<double>(r.interruptions);
     for (std::size_t b = 0; b < kBucketCount; ++b) out.bucket_mean_h[b] += r.buckets_h[b];
     out.events += r.events;
-    if (scenario.cost.node_hour_usd)
-      cost[i] = *scenario.cost.node_hour_usd * paid_node_hours(scenario, r);
+    out.interruptions_by_cause_mean.resize(r.interruptions_by_cause.size());
+    for (std::size_t c = 0; c < r.interruptions_by_cause.size(); ++c) {
+      out.interruptions_by_cause_mean[c] += static_cast<double>(r.interruptions_by_cause[c]);
+    }
+    if (priced(scenario)) {
+      const CostBreakdown c = replication_cost(scenario, r);
+      cost[i] = c.total();
+      cost_sum.slots_usd += c.slots_usd;
+      cost_sum.spares_usd += c.spares_usd;
+      cost_sum.repairs_usd += c.repairs_usd;
+    }
   }
   if (n > 0) {
     for (double& b : out.bucket_mean_h) b /= static_cast<double>(n);
+    for (double& c : out.interruptions_by_cause_mean) c /= static_cast<double>(n);
   }
   out.goodput = sim::summarize(goodput);
   out.wall_h = sim::summarize(wall);
   out.interruptions = sim::summarize(interruptions);
-  if (scenario.cost.node_hour_usd) {
+  if (priced(scenario)) {
     out.cost_usd = sim::summarize(cost);
-    const double productive_gpu_h = scenario.job.work_h * static_cast<double>(scenario.gpus());
-    out.usd_per_productive_gpu_hour = out.cost_usd->mean / productive_gpu_h;
+    const double reps = n > 0 ? static_cast<double>(n) : 1.0;
+    out.cost_mean = CostBreakdown{cost_sum.slots_usd / reps, cost_sum.spares_usd / reps,
+                                  cost_sum.repairs_usd / reps};
+    out.usd_per_productive_gpu_hour = out.cost_usd->mean / productive_gpu_hours(scenario);
   }
   return out;
 }

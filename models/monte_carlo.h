@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "models/cost.h"
 #include "models/replication_result.h"
 #include "models/scenario.h"
 #include "sim/parallel.h"
@@ -31,9 +32,11 @@ struct RunSummary {
   sim::SampleSummary wall_h;
   sim::SampleSummary interruptions;
   std::array<double, kBucketCount> bucket_mean_h{};
-  std::optional<sim::SampleSummary> cost_usd;
+  std::optional<sim::SampleSummary> cost_usd;          // models/cost.h, per replication
+  std::optional<CostBreakdown> cost_mean;               // slots, spares, repairs: means
   std::optional<double> usd_per_productive_gpu_hour;  // mean cost / (work x GPUs)
   std::uint64_t events = 0;
+  std::vector<double> interruptions_by_cause_mean;  // aligned with cluster.causes
 };
 
 RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult> results);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "models/checkpoint/periodic.h"
@@ -48,7 +49,22 @@ class Replication {
         repair_time_(*s.cluster.repair.distribution),
         clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
         clock_ignores_entries_(clock_->ignores_entries()),
-        pool_(s.cluster.spares) {}
+        slot_aware_(s.cluster.domain_size > 0),
+        nodes_d_(static_cast<double>(s.cluster.nodes)),
+        pool_(s.cluster.spares) {
+    if (slot_aware_ || !s.cluster.causes.empty()) {
+      causes_rng_.emplace(seed, index, sim::StreamPurpose::kCauses);  // seeding costs: only if used
+    }
+    if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
+    if (!s.cluster.causes.empty()) {
+      double total = 0.0;
+      for (const CauseSpec& c : s.cluster.causes) total += c.share;
+      double running = 0.0;
+      for (const CauseSpec& c : s.cluster.causes)
+        cause_cdf_.push_back((running += c.share) / total);
+      result_.interruptions_by_cause.assign(s.cluster.causes.size(), 0);
+    }
+  }
 
   ReplicationResult run() {
     plan_.done = checkpoints_.time_to_finish(0);  // computing from t = 0: nothing to restart
@@ -99,6 +115,8 @@ class Replication {
     if (empty_slots_ > 0 && plan_.fill <= now) {
       pool_ -= empty_slots_;
       empty_slots_ = 0;
+      for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
+      empty_list_.clear();
     }
   }
 
@@ -119,18 +137,62 @@ class Replication {
 
   void on_failure(double t) {
     settle(t);
-    const bool hit = clock_->take_failure(empty_slots_);
+    bool hit = clock_->take_failure(slot_aware_ ? 0 : empty_slots_);
     schedule_failure();
+    std::int64_t slot = -1;
+    if (hit && slot_aware_) {  // thinning by the real slot: a proposal on an empty slot is void
+      slot = std::min(static_cast<std::int64_t>(causes_rng_->uniform() * nodes_d_),
+                      s_.cluster.nodes - 1);
+      hit = occupied_[static_cast<std::size_t>(slot)] != 0;
+    }
     if (!hit) {
       commit_fill_if_certain();  // a void proposal cannot pre-empt the fill
       return;
     }
     book_until(t);
     ++result_.interruptions;
-    ++empty_slots_;
-    in_repair_.add(t + repair_time_.sample(repairs_));
-    ++result_.repairs;
+    const CauseSpec* cause = draw_cause();
+    switch (cause ? cause->handling : Handling::kSwap) {
+      case Handling::kRestart:
+        break;  // the node stays in its slot and is not repaired
+      case Handling::kSwap:
+        vacate(slot, t, repair_for(cause));
+        break;
+      case Handling::kDomain: {
+        const std::int64_t first = slot / s_.cluster.domain_size * s_.cluster.domain_size;
+        const std::int64_t last = std::min(first + s_.cluster.domain_size, s_.cluster.nodes);
+        for (std::int64_t i = first; i < last; ++i) {
+          if (occupied_[static_cast<std::size_t>(i)]) vacate(i, t, repair_for(cause));
+        }
+        break;
+      }
+    }
     begin_recovery(t);
+  }
+
+  // Picks the failure's cause by share; nullptr when the scenario has no taxonomy.
+  const CauseSpec* draw_cause() {
+    if (cause_cdf_.empty()) return nullptr;
+    const double u = causes_rng_->uniform();
+    std::size_t i = 0;
+    while (i + 1 < cause_cdf_.size() && u >= cause_cdf_[i]) ++i;
+    ++result_.interruptions_by_cause[i];
+    return &s_.cluster.causes[i];
+  }
+
+  const RepairDistribution& repair_for(const CauseSpec* cause) const {
+    return cause && cause->repair.distribution ? *cause->repair.distribution : repair_time_;
+  }
+
+  // The node in `slot` (-1 when slots are not tracked) leaves it for repair.
+  void vacate(std::int64_t slot, double t, const RepairDistribution& repair) {
+    if (slot_aware_) {
+      occupied_[static_cast<std::size_t>(slot)] = 0;
+      empty_list_.push_back(slot);
+    }
+    ++empty_slots_;
+    in_repair_.add(t + repair.sample(repairs_));
+    ++result_.repairs;
   }
 
   // Recovery starts over from detection. Filling is decided when detection ends; the pool
@@ -190,6 +252,12 @@ class Replication {
   sim::EventQueue<EventKind> queue_;
   std::unique_ptr<FailureClock> clock_;
   const bool clock_ignores_entries_;
+  std::optional<sim::RandomStream> causes_rng_;
+  const bool slot_aware_;  // slots tracked one by one (failure domains need it)
+  const double nodes_d_;
+  std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_
+  std::vector<std::int64_t> empty_list_;  // emptied slots awaiting the fill
+  std::vector<double> cause_cdf_;
   sim::EventHandle failure_event_;
   double failure_time_ = kNever;
   sim::EventHandle spares_event_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <numeric>
 #include <string_view>
+#include <vector>
 
 namespace goodsim::models {
 
@@ -31,6 +32,7 @@ struct ReplicationResult {
   std::int64_t repairs = 0;        // nodes sent to repair
   std::int64_t spare_waits = 0;    // recoveries that found the pool short and had to wait
   std::uint64_t events = 0;        // kernel events processed (for performance reporting)
+  std::vector<std::int64_t> interruptions_by_cause;  // aligned with cluster.causes (if any)
   std::array<double, kBucketCount> buckets_h{};
 
   double& bucket(Bucket b) { return buckets_h[static_cast<std::size_t>(b)]; }

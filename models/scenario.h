@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace goodsim::models {
 
@@ -22,12 +23,40 @@ struct RepairSpec {
   std::shared_ptr<const RepairDistribution> distribution;
 };
 
+// What a failure does (Llama 3 Table 5 style taxonomy).
+enum class Handling {
+  kRestart,  // software bug, NCCL timeout: restart in place; no swap, node not sent to repair
+  kSwap,     // hardware: the node leaves its slot for repair (model v1)
+  kDomain,   // switch or power: every node of the failing node's domain fails at once
+};
+
+inline const char* to_string(Handling h) {
+  switch (h) {
+    case Handling::kRestart:
+      return "restart";
+    case Handling::kSwap:
+      return "swap";
+    case Handling::kDomain:
+      return "domain";
+  }
+  return "?";
+}
+
+struct CauseSpec {
+  std::string name;
+  double share = 0.0;  // relative weight among causes (counts work: they are normalised)
+  Handling handling = Handling::kSwap;
+  RepairSpec repair;  // empty distribution: the cluster's repair
+};
+
 struct ClusterSpec {
   std::int64_t nodes = 0;  // slots the job holds
   std::int64_t gpus_per_node = 8;
   std::int64_t spares = 0;  // hot spares idle in the pool at start
   FailureSpec failure;
   RepairSpec repair;
+  std::int64_t domain_size = 0;   // nodes per failure domain (rack, leaf switch); 0 = none
+  std::vector<CauseSpec> causes;  // empty: every failure is a swap
 };
 
 // How the job's fault-free compute time was obtained (kept for reporting).
@@ -57,8 +86,11 @@ struct RecoverySpec {
   double load_h = 0.0;
 };
 
+// Prices (models/cost.h, docs/cost-and-spares.md). No node_hour_usd: the run is not priced.
 struct CostSpec {
-  std::optional<double> node_hour_usd;  // price of one node-hour, for slots and spares alike
+  std::optional<double> node_hour_usd;   // price of one node-hour in a job slot
+  std::optional<double> spare_hour_usd;  // price of one hot-spare node-hour; default node_hour_usd
+  double repair_usd = 0.0;               // price of one repair (a node sent to repair)
 };
 
 struct MonteCarloSpec {

@@ -44,6 +44,48 @@ double positive_number(const ConfigNode& n) {
   return v;
 }
 
+Handling read_handling(const ConfigNode& n) {
+  const std::string h = n.as_string();
+  if (h == "restart") return Handling::kRestart;
+  if (h == "swap") return Handling::kSwap;
+  if (h == "domain") return Handling::kDomain;
+  throw n.error("unknown handling " + n.describe() + "; supported: restart, swap, domain");
+}
+
+std::vector<CauseSpec> read_causes(const ConfigNode& list, const ClusterSpec& c) {
+  if (!list.is_sequence() || list.items().empty()) {
+    throw list.error(
+        "expected a non-empty list of causes, e.g. "
+        "[{name: gpu, share: 148, handling: swap}], got " +
+        list.describe());
+  }
+  std::vector<CauseSpec> causes;
+  for (const ConfigNode& item : list.items()) {
+    MapReader r(item);
+    CauseSpec cause;
+    cause.name = r.required("name").as_string();
+    cause.share = positive_number(r.required("share"));
+    if (const ConfigNode* h = r.optional("handling")) {
+      cause.handling = read_handling(*h);
+      if (cause.handling == Handling::kDomain && c.domain_size == 0) {
+        throw h->error("handling 'domain' needs cluster.domain_size (nodes per failure domain)");
+      }
+      if (cause.handling == Handling::kDomain && c.failure.model != "exponential") {
+        throw h->error("handling 'domain' needs the exponential failure model in this version");
+      }
+    }
+    if (const ConfigNode* rep = r.optional("repair")) {
+      cause.repair.distribution = read_repair_distribution(*rep);
+    }
+    r.finish();
+    for (const CauseSpec& other : causes) {
+      if (other.name == cause.name) throw item.error("duplicate cause name '" + cause.name + "'");
+    }
+    causes.push_back(std::move(cause));
+  }
+  return causes;
+}
+
 ClusterSpec read_cluster(const ConfigNode& n) {
   MapReader r(n);
   ClusterSpec c;
@@ -52,6 +94,14 @@ ClusterSpec read_cluster(const ConfigNode& n) {
   if (const ConfigNode* s = r.optional("spares")) c.spares = int_at_least(*s, 0);
   c.failure = read_failure_spec(r.required("failure"));
   c.repair.distribution = read_repair_distribution(r.required("repair"));
+  if (const ConfigNode* d = r.optional("domain_size")) {
+    c.domain_size = int_at_least(*d, 1);
+    if (c.domain_size > c.nodes) {
+      throw d->error("expected a domain size <= cluster.nodes (" + std::to_string(c.nodes) +
+                     "), got " + d->describe());
+    }
+  }
+  if (const ConfigNode* causes = r.optional("causes")) c.causes = read_causes(*causes, c);
   r.finish();
   return c;
 }
@@ -137,6 +187,15 @@ CostSpec read_cost(const ConfigNode* n) {
   if (!n) return c;
   MapReader r(*n);
   if (const ConfigNode* p = r.optional("node_hour_usd")) c.node_hour_usd = positive_number(*p);
+  // Spares and repairs are priced only on top of a node price.
+  const auto extra_price = [&c](const ConfigNode& p) {
+    const double v = p.as_double();
+    if (!(v >= 0.0)) throw p.error("expected a number >= 0, got " + p.describe());
+    if (!c.node_hour_usd) throw p.error("needs cost.node_hour_usd (the price of a job slot)");
+    return v;
+  };
+  if (const ConfigNode* p = r.optional("spare_hour_usd")) c.spare_hour_usd = extra_price(*p);
+  if (const ConfigNode* p = r.optional("repair_usd")) c.repair_usd = extra_price(*p);
   r.finish();
   return c;
 }
@@ -168,11 +227,7 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   s.recovery = read_recovery(r.optional("recovery"));
   s.cost = read_cost(r.optional("cost"));
   s.montecarlo = read_montecarlo(r.optional("montecarlo"));
-  if (const ConfigNode* sweep = r.optional("sweep")) {
-    throw sweep->error(
-        "sweeps are not supported by this version of goodsim yet; "
-        "remove the 'sweep' block or vary one value with --set");
-  }
+  r.optional("sweep");  // read by models/sweep (goodsim sweep); a scenario is its base point
   r.finish();
   s.resolved_yaml = sim::to_yaml(root);
   return s;

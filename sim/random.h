@@ -11,7 +11,13 @@
 namespace goodsim::sim {
 
 // Independent sub-streams of one replication; a model asks for each by purpose.
-enum class StreamPurpose : std::uint32_t { kFailures = 1, kRepairs = 2, kRecovery = 3, kMisc = 4 };
+enum class StreamPurpose : std::uint32_t {
+  kFailures = 1,
+  kRepairs = 2,
+  kRecovery = 3,
+  kMisc = 4,
+  kCauses = 5,  // which slot and which cause a failure hits
+};
 
 class RandomStream {
  public:

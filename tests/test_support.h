@@ -154,3 +154,83 @@ inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::pat
 }
 
 }  // namespace goodsim::test
+
+namespace goodsim::test {
+
+// The goodsim executable running in the background, for tests that interrupt it (e.g. with
+// SIGKILL). Output is captured like run_goodsim's; the destructor kills and reaps a process
+// that is still running.
+class GoodsimProcess {
+ public:
+  GoodsimProcess(const std::vector<std::string>& args, const fs::path& cwd) {
+    const std::string out_path = (capture_ / "stdout").string();
+    const std::string err_path = (capture_ / "stderr").string();
+    const std::string dir = cwd.string();
+    std::vector<std::string> storage;
+    storage.push_back(GOODSIM_BINARY);
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ < 0) {
+      ADD_FAILURE() << "fork failed: " << std::strerror(errno);
+      return;
+    }
+    if (pid_ == 0) {
+      const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int in = ::open("/dev/null", O_RDONLY);
+      if (out < 0 || err < 0 || in < 0 || ::chdir(dir.c_str()) != 0) ::_exit(126);
+      ::dup2(in, 0);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+  GoodsimProcess(const GoodsimProcess&) = delete;
+  GoodsimProcess& operator=(const GoodsimProcess&) = delete;
+  ~GoodsimProcess() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status_, 0);
+    }
+  }
+
+  pid_t pid() const { return pid_; }
+
+  // True while the process has not exited (reaps it once it has).
+  bool running() {
+    if (pid_ <= 0 || reaped_) return false;
+    const pid_t done = ::waitpid(pid_, &status_, WNOHANG);
+    if (done == pid_) reaped_ = true;
+    return !reaped_;
+  }
+
+  // Sends `signal` if the process is still running; true if it was sent.
+  bool kill(int signal = SIGKILL) { return running() && ::kill(pid_, signal) == 0; }
+
+  // Waits for the process to end. `killed_by` is the signal that ended it (0 if it exited).
+  RunResult wait(int* killed_by = nullptr) {
+    if (pid_ > 0 && !reaped_) {
+      while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+      }
+      reaped_ = true;
+    }
+    RunResult result;
+    if (WIFEXITED(status_)) result.exit_code = WEXITSTATUS(status_);
+    if (killed_by != nullptr) *killed_by = WIFSIGNALED(status_) ? WTERMSIG(status_) : 0;
+    result.out = read_text(capture_ / "stdout");
+    result.err = read_text(capture_ / "stderr");
+    return result;
+  }
+
+ private:
+  TempDir capture_;
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+}  // namespace goodsim::test

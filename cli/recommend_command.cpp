@@ -1,0 +1,655 @@
+// goodsim recommend SCENARIO --vary KEY=VALUES: simulates every candidate value of one key with
+// common random numbers and recommends the cheapest (or the cheapest that meets a P95 deadline),
+// with the evidence: a table of candidates, paired differences, what a spare costs and when it
+// pays for itself, and the spare-pool Markov chain beside the simulated figures
+// (docs/cost-and-spares.md).
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/report.h"
+#include "models/cost.h"
+#include "models/monte_carlo.h"
+#include "models/scenario_loader.h"
+#include "models/spare_pool_ctmc.h"
+#include "sim/config.h"
+#include "sim/format.h"
+#include "sim/statistics.h"
+
+namespace goodsim::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kCommand = "recommend";
+constexpr std::size_t kMaxCandidates = 1000;
+constexpr int kExitNoCandidateMeetsDeadline = 4;
+
+constexpr const char* kRecommendHelp = R"(usage: goodsim recommend SCENARIO --vary KEY=VALUES [options]
+
+Simulates the scenario once per candidate value of KEY and recommends one: the candidate with
+the lowest expected cost (--min-cost, the default), or the cheapest candidate whose P95 wall
+time meets a deadline (--deadline-p95). The scenario must be priced (cost.node_hour_usd).
+
+VALUES is a range a..b (integers, step 1), a range with a step a..b:step (integers, numbers or
+durations; b is included when the steps land on it), or a list a,b,c. Durations take a unit:
+90s, 5min, 2h, 54d, 1w. KEY must be a number or a duration the scenario sets (after extends
+and --set). Every candidate is checked before anything is simulated.
+
+Every candidate uses the same seed, so replication i of every candidate sees the same failure
+proposals and repair times (common random numbers): candidates are compared on the same luck,
+and the standard errors of their differences, estimated from paired replications, are much
+smaller than those of the figures themselves.
+
+Exit codes: 0 a recommendation was made; 2 bad input (nothing is simulated); 4 no candidate
+meets the --deadline-p95 (the table is still printed).
+
+examples:
+  goodsim recommend scenarios/default.yaml --vary cluster.spares=0..24:4 --reps 500
+  goodsim recommend scenarios/default.yaml --vary cluster.spares=8,12,16 --deadline-p95 1500h
+  goodsim recommend scenarios/default.yaml --vary checkpoint.interval=10min,20min,30min
+
+options)";
+
+[[noreturn]] void usage(const std::string& message) { throw UsageError(kCommand, message); }
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string fmt(const char* format, double a, double b = 0, double c = 0) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, format, a, b, c);
+  return buf;
+}
+
+std::string pad_left(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
+
+std::string pad_right(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// --vary KEY=VALUES
+
+enum class ValueKind { kInteger, kNumber, kDuration };
+
+std::optional<std::int64_t> parse_integer(const std::string& text) {
+  std::int64_t v = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// The numeric value of `text` read as `kind` (hours for durations).
+std::optional<double> value_as(ValueKind kind, const std::string& text) {
+  switch (kind) {
+    case ValueKind::kInteger: {
+      const auto v = parse_integer(text);
+      return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+    }
+    case ValueKind::kNumber: return parse_number(text);
+    case ValueKind::kDuration: return sim::parse_hours(text);
+  }
+  return std::nullopt;
+}
+
+// The narrowest kind that reads every text: integers, else numbers, else durations.
+ValueKind common_kind(const std::vector<std::string>& texts) {
+  for (const ValueKind kind : {ValueKind::kInteger, ValueKind::kNumber, ValueKind::kDuration}) {
+    if (std::all_of(texts.begin(), texts.end(),
+                    [kind](const std::string& t) { return value_as(kind, t).has_value(); })) {
+      return kind;
+    }
+  }
+  for (const std::string& t : texts) {
+    if (!parse_number(t) && !sim::parse_hours(t)) {
+      usage("--vary: '" + t +
+            "' is neither a number nor a duration with a unit (90s, 5min, 2h, 54d, 1w)");
+    }
+  }
+  usage("--vary: the values mix plain numbers and durations; give every value a unit");
+}
+
+struct Candidate {
+  std::string text;  // as written to the scenario and shown
+  double value = 0.0;
+};
+
+struct Vary {
+  std::string key;
+  ValueKind kind = ValueKind::kInteger;
+  std::vector<Candidate> candidates;
+};
+
+// The unit suffix of a duration text ("10min" -> "min"), empty when it has none ("0").
+std::string unit_of(const std::string& text) {
+  const auto at = std::find_if(text.begin(), text.end(), [](char c) { return std::isalpha(c); });
+  return at == text.end() ? "" : trim(std::string(at, text.end()));
+}
+
+std::string number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+std::vector<Candidate> expand_range(const std::string& spec, std::size_t dots, ValueKind& kind) {
+  const std::string first = trim(spec.substr(0, dots));
+  std::string last = trim(spec.substr(dots + 2));
+  std::string step;
+  if (const std::size_t colon = last.find(':'); colon != std::string::npos) {
+    step = trim(last.substr(colon + 1));
+    last = trim(last.substr(0, colon));
+    if (step.empty()) usage("--vary: empty step in '" + spec + "' (a..b:step)");
+  }
+  if (first.empty() || last.empty()) {
+    usage("--vary: empty range end in '" + spec + "'; write a..b, a..b:step or a,b,c");
+  }
+  std::vector<std::string> texts = {first, last};
+  if (!step.empty()) texts.push_back(step);
+  kind = common_kind(texts);
+  if (step.empty() && kind != ValueKind::kInteger) {
+    usage("--vary: a range of " +
+          std::string(kind == ValueKind::kDuration ? "durations" : "numbers") +
+          " needs a step, e.g. " +
+          (kind == ValueKind::kDuration ? "10min..60min:10min" : "0.5..2:0.5"));
+  }
+  const double a = *value_as(kind, first);
+  const double b = *value_as(kind, last);
+  const double d = step.empty() ? 1.0 : *value_as(kind, step);
+  if (b < a) {
+    usage("--vary: reversed range '" + first + ".." + last + "': write the smaller value first (" +
+          last + ".." + first + ")");
+  }
+  if (!(d > 0.0)) usage("--vary: the step of '" + spec + "' must be > 0");
+  const double count = std::floor((b - a) / d * (1.0 + 1e-12) + 1e-9) + 1.0;
+  if (count > static_cast<double>(kMaxCandidates)) {
+    usage("--vary: '" + spec + "' gives " + number_text(count) + " candidates; at most " +
+          std::to_string(kMaxCandidates));
+  }
+  std::string unit;
+  if (kind == ValueKind::kDuration) {
+    for (const std::string& t : texts) {
+      if (unit.empty()) unit = unit_of(t);
+    }
+    if (unit.empty()) unit = "h";  // only zeros were written
+  }
+  const double unit_h = kind == ValueKind::kDuration ? *sim::parse_hours("1" + unit) : 1.0;
+  std::vector<Candidate> out;
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) {
+    const double v = a + static_cast<double>(k) * d;
+    Candidate c;
+    c.value = v;
+    switch (kind) {
+      case ValueKind::kInteger: c.text = std::to_string(static_cast<std::int64_t>(v)); break;
+      case ValueKind::kNumber: c.text = number_text(v); break;
+      case ValueKind::kDuration: c.text = number_text(v / unit_h) + unit; break;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Vary parse_vary(const std::string& arg) {
+  const std::size_t equals = arg.find('=');
+  if (equals == std::string::npos) {
+    usage("--vary: expected KEY=VALUES, e.g. cluster.spares=0..64:8, got '" + arg + "'");
+  }
+  Vary v;
+  v.key = trim(arg.substr(0, equals));
+  const std::string spec = trim(arg.substr(equals + 1));
+  if (v.key.empty()) usage("--vary: empty key before '=' in '" + arg + "'");
+  if (spec.empty()) usage("--vary: no values after '" + v.key + "='");
+  if (const std::size_t dots = spec.find(".."); dots != std::string::npos) {
+    v.candidates = expand_range(spec, dots, v.kind);
+  } else {
+    std::vector<std::string> texts;
+    std::stringstream in(spec);
+    for (std::string item; std::getline(in, item, ',');) {
+      texts.push_back(trim(item));
+      if (texts.back().empty()) usage("--vary: empty value in the list '" + spec + "'");
+    }
+    if (!spec.empty() && spec.back() == ',') usage("--vary: empty value in the list '" + spec + "'");
+    v.kind = common_kind(texts);
+    if (texts.size() > kMaxCandidates) {
+      usage("--vary: at most " + std::to_string(kMaxCandidates) + " candidates");
+    }
+    for (const std::string& t : texts) v.candidates.push_back({t, *value_as(v.kind, t)});
+  }
+  if (v.candidates.size() < 2) {
+    usage("--vary: '" + spec + "' gives one candidate; recommend compares at least two");
+  }
+  for (std::size_t i = 0; i < v.candidates.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (v.candidates[i].value == v.candidates[j].value) {
+        usage("--vary: '" + v.candidates[i].text + "' and '" + v.candidates[j].text +
+              "' are the same value");
+      }
+    }
+  }
+  return v;
+}
+
+// The varied key must be a number or a duration the scenario sets; each candidate replaces it,
+// located at "--vary KEY=VALUE" so that a rejected value is reported as coming from --vary.
+void check_varied_key(const sim::ConfigNode& root, const Vary& v) {
+  const sim::ConfigNode* node = sim::find_path(root, v.key);
+  if (!node) {
+    usage("--vary: the scenario has no key '" + v.key +
+          "' (after extends and --set); recommend varies a number or a duration the scenario "
+          "sets: write it in the file or add --set " + v.key + "=VALUE");
+  }
+  const bool numeric = node->is_scalar() &&
+                       (parse_number(node->scalar()) || sim::parse_hours(node->scalar()) ||
+                        node->scalar() == "auto");
+  if (!numeric) {
+    usage("--vary: key '" + v.key + "' is " + node->describe() +
+          ", not a number or a duration; recommend varies numeric keys such as cluster.spares "
+          "or checkpoint.interval");
+  }
+}
+
+models::Scenario candidate_scenario(const sim::ConfigNode& root, const Vary& v,
+                                    const Candidate& c, const std::string& scenario_path) {
+  sim::ConfigNode doc = root;
+  sim::ConfigNode* node = sim::find_path(doc, v.key);
+  const std::string path = node->path();
+  *node = sim::ConfigNode::scalar(c.text, sim::SourceLocation{"--vary " + v.key + "=" + c.text},
+                                  path);
+  return models::scenario_from_config(doc, scenario_path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+struct Evaluated {
+  Candidate candidate;
+  models::Scenario scenario;
+  models::RunSummary summary;
+  std::vector<double> cost;  // per replication
+  std::vector<double> wall;  // per replication
+  double spare_waits = 0.0, repairs = 0.0, wait_spares_h = 0.0, wall_h = 0.0;
+  std::optional<models::SparePoolFigures> chain;
+  std::string chain_missing;
+};
+
+sim::SampleSummary paired(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return sim::summarize(d);
+}
+
+// Money in one unit for a whole table: "$113.212 M".
+struct Money {
+  double scale = 1.0;
+  const char* suffix = "";
+  int decimals = 0;
+
+  explicit Money(double largest) {
+    if (largest >= 1e6) {
+      scale = 1e6, suffix = " M", decimals = 3;
+    } else if (largest >= 1e4) {
+      scale = 1e3, suffix = " k", decimals = 2;
+    }
+  }
+  std::string operator()(double usd, bool sign = false) const {
+    const std::string digits = sim::with_commas(std::abs(usd) / scale, decimals);
+    const std::string s = usd < 0 ? "-" : (sign ? "+" : "");
+    return s + "$" + digits + suffix;
+  }
+  std::string bare(double usd) const { return sim::with_commas(usd / scale, decimals) + suffix; }
+};
+
+std::string ratio_text(double num, double den, const char* format) {
+  return den > 0.0 ? fmt(format, num / den) : "-";
+}
+
+}  // namespace
+
+int recommend_command(const std::vector<std::string>& args) {
+  po::options_description opts(kRecommendHelp);
+  std::string vary_arg;
+  std::string deadline_arg;
+  std::int64_t reps = 0;
+  std::int64_t seed = -1;
+  std::int64_t threads = 0;
+  std::vector<std::string> overrides;
+  // clang-format off
+  opts.add_options()
+      ("help,h", "show this help")
+      ("vary", po::value(&vary_arg), "the key and its candidates: KEY=a..b, KEY=a..b:step or KEY=a,b,c (required)")
+      ("min-cost", "recommend the candidate with the lowest expected cost (the default)")
+      ("deadline-p95", po::value(&deadline_arg), "recommend the cheapest candidate whose P95 wall time is at most this duration (e.g. 1300h)")
+      ("reps,r", po::value(&reps), "replications per candidate, >= 2 (default: montecarlo.replications, else 1000)")
+      ("seed,s", po::value(&seed), "random seed >= 0, the same for every candidate (default: montecarlo.seed, else 1)")
+      ("threads,t", po::value(&threads)->default_value(0), "worker threads; 0 = all cores")
+      ("set", po::value(&overrides)->composing(), "override a scenario value before the candidates are applied: --set key.path=value (repeatable)")
+      ("quiet,q", "no progress or notes on stderr");
+  // clang-format on
+  po::options_description hidden;
+  std::string scenario_path;
+  hidden.add_options()("scenario", po::value(&scenario_path));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  po::notify(vm);
+  const bool quiet = vm.count("quiet") > 0;
+  if (scenario_path.empty()) usage("missing SCENARIO (a YAML file)");
+  if (!vm.count("vary")) usage("missing --vary KEY=VALUES, e.g. --vary cluster.spares=0..64:8");
+  if (vm.count("reps") && reps < 2) {
+    usage("--reps must be >= 2 (paired standard errors need two replications)");
+  }
+  if (vm.count("seed") && seed < 0) usage("--seed must be >= 0");
+  if (vm.count("min-cost") && vm.count("deadline-p95")) {
+    usage("give either --min-cost or --deadline-p95, not both");
+  }
+  std::optional<double> deadline_h;
+  if (vm.count("deadline-p95")) {
+    deadline_h = sim::parse_hours(deadline_arg);
+    if (!deadline_h) {
+      usage("--deadline-p95: expected a duration with a unit (e.g. 1300h, 54d), got '" +
+            deadline_arg + "'");
+    }
+    if (!(*deadline_h > 0.0)) usage("--deadline-p95 must be > 0");
+  }
+  const unsigned thread_count = resolve_threads(threads, kCommand);
+  const Vary vary = parse_vary(vary_arg);
+
+  // Everything is checked before anything is simulated.
+  sim::ConfigNode root = sim::load_config_file(scenario_path);
+  for (const std::string& o : overrides) sim::apply_override(root, o);
+  const models::Scenario base = models::scenario_from_config(root, scenario_path);
+  check_varied_key(root, vary);
+  std::vector<Evaluated> ev;
+  for (const Candidate& c : vary.candidates) {
+    Evaluated e;
+    e.candidate = c;
+    e.scenario = candidate_scenario(root, vary, c, scenario_path);
+    if (!models::priced(e.scenario)) {
+      usage("the scenario has no prices; recommend compares costs: set cost.node_hour_usd (e.g. "
+            "--set cost.node_hour_usd=90)");
+    }
+    ev.push_back(std::move(e));
+  }
+  if (root.find("sweep") && !quiet) {
+    std::cerr << "goodsim recommend: note: the sweep block is ignored; only --vary is simulated\n";
+  }
+
+  const std::int64_t replications = vm.count("reps") ? reps : base.montecarlo.replications;
+  if (replications < 2) usage("montecarlo.replications must be >= 2 for recommend (use --reps)");
+  const std::uint64_t run_seed =
+      vm.count("seed") ? static_cast<std::uint64_t>(seed) : base.montecarlo.seed;
+
+  // Simulate: the same seed for every candidate (common random numbers).
+  ProgressPrinter progress("recommend", !quiet);
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t reps_n = static_cast<std::size_t>(replications);
+  const std::size_t total = reps_n * ev.size();
+  for (std::size_t k = 0; k < ev.size(); ++k) {
+    Evaluated& e = ev[k];
+    models::RunOptions run;
+    run.replications = replications;
+    run.seed = run_seed;
+    run.threads = thread_count;
+    const std::string detail = "candidate " + std::to_string(k + 1) + "/" +
+                               std::to_string(ev.size()) + ", replications";
+    run.progress = [&, k](std::size_t done, std::size_t) {
+      progress(k * reps_n + done, total, detail);
+    };
+    const auto results = models::run_replications(e.scenario, run);
+    e.summary = models::summarize(e.scenario, results);
+    for (const models::ReplicationResult& r : results) {
+      e.cost.push_back(models::replication_cost_usd(e.scenario, r));
+      e.wall.push_back(r.wall_h);
+      e.spare_waits += static_cast<double>(r.spare_waits);
+      e.repairs += static_cast<double>(r.repairs);
+      e.wait_spares_h += r.bucket(models::Bucket::kWaitSpares);
+      e.wall_h += r.wall_h;
+    }
+    if (const auto chain = models::spare_pool_chain(e.scenario, &e.chain_missing)) {
+      e.chain = models::analyse_spare_pool(*chain);
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // Decide.
+  const auto mean_cost = [&ev](std::size_t i) { return ev[i].summary.cost_usd->mean; };
+  const auto meets = [&](std::size_t i) {
+    return !deadline_h || ev[i].summary.wall_h.p95 <= *deadline_h;
+  };
+  std::vector<std::size_t> eligible;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    if (meets(i)) eligible.push_back(i);
+  }
+  std::stable_sort(eligible.begin(), eligible.end(),
+                   [&](std::size_t a, std::size_t b) { return mean_cost(a) < mean_cost(b); });
+
+  // Report.
+  std::ostream& out = std::cout;
+  const std::string& key = vary.key;
+  print_scenario(out, base);
+  out << "vary       " << key << ": " << ev.size() << " candidates (";
+  for (std::size_t i = 0; i < ev.size(); ++i) out << (i ? ", " : "") << ev[i].candidate.text;
+  out << ")\n";
+  out << "objective  "
+      << (deadline_h ? "the cheapest candidate with P95 wall time <= " +
+                           sim::with_commas(*deadline_h, 1) + " h"
+                     : std::string("the lowest expected cost"))
+      << "\n";
+  {
+    const auto& c = base.cost;
+    out << "prices     $" << sim::with_commas(*c.node_hour_usd, 2) << " per slot node-hour, $"
+        << sim::with_commas(models::spare_hour_usd(base), 2)
+        << " per spare node-hour (spares are paid for the whole run), $"
+        << sim::with_commas(c.repair_usd, 2) << " per repair\n";
+  }
+  out << "runs       " << sim::with_commas(static_cast<double>(replications))
+      << " replications per candidate, seed " << run_seed << " for every candidate, "
+      << thread_count << (thread_count == 1 ? " thread, " : " threads, ") << fmt("%.2f s", seconds)
+      << "\n";
+  out << "           Common random numbers: replication i of every candidate sees the same\n"
+         "           failure proposals and repair times, so candidates are compared on the same\n"
+         "           luck and their differences are not drowned by noise; differences below are\n"
+         "           estimated from paired replications.\n\n";
+
+  const std::optional<std::size_t> rec =
+      eligible.empty() ? std::nullopt : std::optional<std::size_t>(eligible.front());
+  // The comparison for the paired difference: the runner-up among the eligible candidates,
+  // else (deadline mode, one eligible) the cheapest candidate that misses the deadline.
+  std::optional<std::size_t> other;
+  if (eligible.size() >= 2) {
+    other = eligible[1];
+  } else if (rec) {
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+      if (i != *rec && (!other || mean_cost(i) < mean_cost(*other))) other = i;
+    }
+  }
+  double largest = 0.0;
+  for (const Evaluated& e : ev) largest = std::max(largest, e.summary.cost_usd->mean);
+  const Money money(largest);
+
+  // The table of candidates.
+  const std::size_t kw = std::max<std::size_t>(key.size(), 9);
+  {
+    out << pad_left(key, kw) << "  goodput (95% CI)    P95 wall h  expected cost (95% CI)"
+        << "        vs recommended (paired 95% CI)" << (deadline_h ? "  deadline" : "") << "\n";
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+      const Evaluated& e = ev[i];
+      const auto& g = e.summary.goodput;
+      const auto& c = *e.summary.cost_usd;
+      std::string line = pad_left(e.candidate.text, kw) + "  " +
+                         fmt("%.4f +/- %.4f", g.mean, g.ci95) + "  " +
+                         pad_left(sim::with_commas(e.summary.wall_h.p95, 1), 10) + "  " +
+                         pad_right(money(c.mean) + " +/- " + money.bare(c.ci95), 28);
+      std::string vs;
+      if (rec && i == *rec) {
+        vs = "(recommended)";
+      } else if (rec) {
+        const sim::SampleSummary d = paired(e.cost, ev[*rec].cost);
+        vs = money(d.mean, true) + " +/- " + money.bare(d.ci95);
+      }
+      line += "  " + pad_right(vs, 30);
+      if (deadline_h) line += meets(i) ? "  met" : "  missed";
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out << line << "\n";
+    }
+  }
+  out << "\n";
+
+  if (!rec) {
+    std::size_t fastest = 0;
+    for (std::size_t i = 1; i < ev.size(); ++i) {
+      if (ev[i].summary.wall_h.p95 < ev[fastest].summary.wall_h.p95) fastest = i;
+    }
+    out << "no recommendation: no candidate has a P95 wall time <= "
+        << sim::with_commas(*deadline_h, 1) << " h; the fastest, " << key << " = "
+        << ev[fastest].candidate.text << ", has P95 "
+        << sim::with_commas(ev[fastest].summary.wall_h.p95, 1) << " h (exit code "
+        << kExitNoCandidateMeetsDeadline << ")\n";
+    return kExitNoCandidateMeetsDeadline;
+  }
+
+  const Evaluated& best = ev[*rec];
+  out << "recommend  " << key << " = " << best.candidate.text << "\n";
+  out << "           expected cost " << money(best.summary.cost_usd->mean) << " +/- "
+      << money.bare(best.summary.cost_usd->ci95) << " (95% CI), "
+      << fmt("goodput %.4f, ", best.summary.goodput.mean) << "P95 wall time "
+      << sim::with_commas(best.summary.wall_h.p95, 1) << " h, $"
+      << fmt("%.2f per productive GPU-hour\n", *best.summary.usd_per_productive_gpu_hour);
+  if (other) {
+    const Evaluated& o = ev[*other];
+    const sim::SampleSummary d = paired(o.cost, best.cost);
+    const double unpaired = std::hypot(o.summary.cost_usd->std_error,
+                                       best.summary.cost_usd->std_error);
+    const char* role = eligible.size() >= 2 ? "runner-up" : "cheapest alternative, misses the deadline";
+    out << "           vs " << key << " = " << o.candidate.text << " (" << role << "): "
+        << money(d.mean, true) << " expected cost; SE of the difference " << money(d.std_error)
+        << " (paired)\n";
+    out << "           unpaired, the SE would be " << money(unpaired);
+    if (d.std_error > 0.0) out << fmt(": common random numbers make it %.0fx sharper", unpaired / d.std_error);
+    out << "; the difference is " << fmt("%.1f paired SEs", d.std_error > 0 ? std::abs(d.mean) / d.std_error : INFINITY) << "\n";
+  }
+  out << "\n";
+
+  // What a spare costs (the seed article's arithmetic).
+  {
+    const double price = models::spare_hour_usd(best.scenario);
+    const double wall = best.summary.wall_h.mean;
+    out << "what a spare costs\n";
+    out << "  one spare costs $" << sim::with_commas(price * wall) << " over the expected wall time ($"
+        << sim::with_commas(price, 2) << "/node-h x " << sim::with_commas(wall, 1) << " h, "
+        << key << " = " << best.candidate.text << ")\n";
+    out << "  over a 1,200-hour run: $" << sim::with_commas(price * 1200.0)
+        << " (the seed article: $90/node-h x 1,200 h = about $108,000); over this job's "
+        << sim::with_commas(best.scenario.job.work_h, 1) << " h of fault-free work: $"
+        << sim::with_commas(price * best.scenario.job.work_h) << "\n";
+  }
+
+  // When a spare pays for itself: consecutive spare counts, paired.
+  if (key == "cluster.spares") {
+    std::vector<std::size_t> order(ev.size());
+    for (std::size_t i = 0; i < ev.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return ev[a].scenario.cluster.spares < ev[b].scenario.cluster.spares;
+    });
+    out << "\nwhen a spare pays for itself (from the previous candidate; paired replications)\n";
+    out << "  spares      cost of the added spares   saving: shorter run (slot-hours saved)"
+           "       net change (95% CI)      verdict\n";
+    for (std::size_t j = 1; j < order.size(); ++j) {
+      const Evaluated& lo = ev[order[j - 1]];
+      const Evaluated& hi = ev[order[j]];
+      const auto& s = hi.scenario;
+      const double added = static_cast<double>(s.cluster.spares - lo.scenario.cluster.spares);
+      const double spare_price = models::spare_hour_usd(s);
+      const double added_cost = spare_price * added * hi.summary.wall_h.mean;
+      const sim::SampleSummary dw = paired(lo.wall, hi.wall);  // hours saved
+      const double paid_before = *s.cost.node_hour_usd * static_cast<double>(s.cluster.nodes) +
+                                 models::spare_hour_usd(lo.scenario) *
+                                     static_cast<double>(lo.scenario.cluster.spares);
+      const double saving = paid_before * dw.mean;
+      const double slot_hours = static_cast<double>(s.cluster.nodes) * dw.mean;
+      const sim::SampleSummary net = paired(hi.cost, lo.cost);
+      const char* verdict = net.mean + net.ci95 < 0.0   ? "pays for itself"
+                            : net.mean - net.ci95 > 0.0 ? "does not pay"
+                                                        : "within noise";
+      const std::string step = std::to_string(lo.scenario.cluster.spares) + " -> " +
+                               std::to_string(s.cluster.spares);
+      out << "  " << pad_right(step, 10) << "  " << pad_right(money(added_cost, true), 25) << "  "
+          << pad_right(money(-saving, true) + " (" + sim::with_commas(slot_hours) + " slot-h)", 38)
+          << "  " << pad_right(money(net.mean, true) + " +/- " + money.bare(net.ci95), 23) << "  "
+          << verdict << "\n";
+    }
+    out << "  (added spares: spare price x added spares x the new expected wall time; saving: the\n"
+           "  nodes already paid for, times the hours the run gets shorter; net: the paired\n"
+           "  difference in expected cost, repairs included)\n";
+  }
+
+  // The spare-pool Markov chain beside the simulated figures.
+  out << "\nspare pool: simulated vs the Markov chain (docs/cost-and-spares.md)\n";
+  out << pad_left(key, kw)
+      << "   failures finding the pool empty   job stalled for spares    mean wait when empty\n";
+  out << pad_left("", kw)
+      << "      simulated      chain           simulated      chain       simulated     chain\n";
+  for (const Evaluated& e : ev) {
+    std::string line = pad_left(e.candidate.text, kw) + "   " +
+                       pad_left(ratio_text(e.spare_waits, e.repairs, "%.4f"), 12) + " " +
+                       pad_left(e.chain ? fmt("%.4f", e.chain->p_failure_finds_pool_empty) : "-", 10) +
+                       "       " + pad_left(ratio_text(e.wait_spares_h, e.wall_h, "%.4f"), 11) +
+                       " " + pad_left(e.chain ? fmt("%.4f", e.chain->p_slot_empty) : "-", 10) +
+                       "  " +
+                       pad_left(e.spare_waits > 0 ? fmt("%.2f h", e.wait_spares_h / e.spare_waits) : "-", 12) +
+                       "  " +
+                       pad_left(e.chain && e.chain->p_failure_finds_pool_empty > 0
+                                    ? fmt("%.2f h", e.chain->mean_wait_if_waiting_h)
+                                    : "-",
+                                8);
+    out << line << "\n";
+  }
+  if (!ev.front().chain) {
+    out << "  (chain not shown: " << ev.front().chain_missing << ")\n";
+  } else {
+    out << "  (simulated: recoveries that waited / nodes sent to repair, wait_spares / wall time,\n"
+           "  wait_spares / recoveries that waited. Chain: a failure finds the pool empty with the\n"
+           "  arrival-weighted P(r >= spares), the job is stalled with P(r > spares), and Little's\n"
+           "  law gives the wait. The chain refills slots one by one and instantly; the simulator\n"
+           "  detects first and fills all empty slots at once, so it waits somewhat more.)\n";
+  }
+  return 0;
+}
+
+}  // namespace goodsim::cli

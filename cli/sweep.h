@@ -1,0 +1,64 @@
+#pragma once
+// goodsim sweep: runs every point of a sweep and writes one results file, crash-safely
+// (docs/sweeps.md).
+//
+// HDF5 1.10 files are not crash-safe while open for writing, so no HDF5 file stays open across
+// points. Each completed point is written as its own small file `<out>.parts/NNNNNN.h5`
+// (temporary name, fsync, rename, fsync of the directory) before it counts as done; every part
+// carries the sweep's fingerprint. When all points are done, `<out>` is assembled from the
+// parts under a temporary name and renamed, then the parts directory is removed. `--resume`
+// reuses the parts whose fingerprint matches, recomputes unreadable ones, and refuses parts or
+// an output of a different sweep.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/sweep.h"
+#include "sim/config.h"
+#include "sim/hdf5.h"
+
+namespace goodsim::cli {
+
+// SHA-256 of `data` as 64 lowercase hex digits.
+std::string sha256_hex(std::string_view data);
+
+// Identity of a sweep's results: SHA-256 of the goodsim version, the resolved base scenario
+// (after extends and --set, without its sweep block, as YAML), the sweep spec (keys and values
+// in order), the replications and the seed. Independent of file names, comments, formatting
+// and --threads.
+std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSpec& spec,
+                              std::int64_t replications, std::uint64_t seed);
+
+struct SweepOptions {
+  std::string output;  // the results file; parts go to output + ".parts"
+  std::int64_t replications = 0;
+  std::uint64_t seed = 0;
+  unsigned threads = 0;
+  bool resume = false;  // reuse matching parts; an output of this sweep is left as it is
+  bool force = false;   // overwrite an output that holds something else
+  bool quiet = false;   // no progress or notes on stderr
+};
+
+struct SweepRun {
+  std::string scenario_yaml;  // resolved document, sweep block included (root attribute)
+  std::string scenario_file;
+  std::string fingerprint;
+  std::vector<models::SweepPoint> points;  // all validated
+};
+
+struct SweepOutcome {
+  sim::h5::Table summary;       // the /summary table of the output
+  std::size_t computed = 0;     // points simulated by this process
+  std::size_t reused = 0;       // points taken from parts of an interrupted run
+  bool already_complete = false;  // --resume found the finished output: nothing was done
+  double seconds = 0.0;
+};
+
+// Checks the output and parts directory against the options (throws sim::InputError or
+// UsageError before anything is written), then simulates the missing points and assembles
+// the output.
+SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& options);
+
+}  // namespace goodsim::cli
