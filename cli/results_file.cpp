@@ -47,6 +47,18 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   group.write("interruptions", interruptions, "count");
   const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
   group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
+  if (const auto& causes = p.scenario->cluster.causes; !causes.empty()) {
+    // [replications x causes] as doubles: the matrix writer's type; counts stay exact.
+    std::vector<double> by_cause(n * causes.size());
+    std::vector<std::string> cause_names;
+    for (const auto& c : causes) cause_names.push_back(c.name);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t c = 0; c < causes.size(); ++c) {
+        by_cause[i * causes.size() + c] = static_cast<double>(reps[i].interruptions_by_cause[c]);
+      }
+    }
+    group.write_matrix("interruptions_by_cause", by_cause, n, causes.size(), "count", cause_names);
+  }
   if (models::priced(*p.scenario)) {  // slots + spares + repairs (models/cost.h)
     cost.resize(n);
     for (std::size_t i = 0; i < n; ++i)
