@@ -24,9 +24,11 @@ void ProgressPrinter::operator()(std::size_t done, std::size_t total, const std:
   last_log_ = now;
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
-  std::fprintf(stderr, "%s%s: %s%s%zu/%zu (%.0f%%), %.0f/s, ETA %.0f s%s", tty_ ? "\r" : "",
+  char eta_text[32] = "?";  // nothing done yet: no rate to extrapolate from
+  if (done > 0) std::snprintf(eta_text, sizeof eta_text, "%.0f s", eta);
+  std::fprintf(stderr, "%s%s: %s%s%zu/%zu (%.0f%%), %.0f/s, ETA %s%s", tty_ ? "\r" : "",
                what_.c_str(), detail.c_str(), detail.empty() ? "" : " ", done, total,
-               100.0 * static_cast<double>(done) / static_cast<double>(total), rate, eta,
+               100.0 * static_cast<double>(done) / static_cast<double>(total), rate, eta_text,
                tty_ ? "\x1b[K" : "\n");
   if (tty_ && finished) std::fputc('\n', stderr);
   std::fflush(stderr);

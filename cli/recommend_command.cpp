@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -38,7 +39,8 @@ constexpr const char* kCommand = "recommend";
 constexpr std::size_t kMaxCandidates = 1000;
 constexpr int kExitNoCandidateMeetsDeadline = 4;
 
-constexpr const char* kRecommendHelp = R"(usage: goodsim recommend SCENARIO --vary KEY=VALUES [options]
+constexpr const char* kRecommendHelp =
+    R"(usage: goodsim recommend SCENARIO --vary KEY=VALUES [options]
 
 Simulates the scenario once per candidate value of KEY and recommends one: the candidate with
 the lowest expected cost (--min-cost, the default), or the cheapest candidate whose P95 wall
@@ -58,13 +60,15 @@ Exit codes: 0 a recommendation was made; 2 bad input (nothing is simulated); 4 n
 meets the --deadline-p95 (the table is still printed).
 
 examples:
-  goodsim recommend scenarios/default.yaml --vary cluster.spares=0..24:4 --reps 500
+  goodsim recommend scenarios/default.yaml --vary cluster.spares=8..24:4 --reps 200
   goodsim recommend scenarios/default.yaml --vary cluster.spares=8,12,16 --deadline-p95 1500h
   goodsim recommend scenarios/default.yaml --vary checkpoint.interval=10min,20min,30min
 
 options)";
 
-[[noreturn]] void usage(const std::string& message) { throw UsageError(kCommand, message); }
+[[noreturn]] void usage(const std::string& message) {
+  throw UsageError(kCommand, message);
+}
 
 std::string trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -114,8 +118,10 @@ std::optional<double> value_as(ValueKind kind, const std::string& text) {
       const auto v = parse_integer(text);
       return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
     }
-    case ValueKind::kNumber: return parse_number(text);
-    case ValueKind::kDuration: return sim::parse_hours(text);
+    case ValueKind::kNumber:
+      return parse_number(text);
+    case ValueKind::kDuration:
+      return sim::parse_hours(text);
   }
   return std::nullopt;
 }
@@ -150,7 +156,8 @@ struct Vary {
 
 // The unit suffix of a duration text ("10min" -> "min"), empty when it has none ("0").
 std::string unit_of(const std::string& text) {
-  const auto at = std::find_if(text.begin(), text.end(), [](char c) { return std::isalpha(c); });
+  const auto at = std::find_if(text.begin(), text.end(),
+                               [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
   return at == text.end() ? "" : trim(std::string(at, text.end()));
 }
 
@@ -208,9 +215,15 @@ std::vector<Candidate> expand_range(const std::string& spec, std::size_t dots, V
     Candidate c;
     c.value = v;
     switch (kind) {
-      case ValueKind::kInteger: c.text = std::to_string(static_cast<std::int64_t>(v)); break;
-      case ValueKind::kNumber: c.text = number_text(v); break;
-      case ValueKind::kDuration: c.text = number_text(v / unit_h) + unit; break;
+      case ValueKind::kInteger:
+        c.text = std::to_string(static_cast<std::int64_t>(v));
+        break;
+      case ValueKind::kNumber:
+        c.text = number_text(v);
+        break;
+      case ValueKind::kDuration:
+        c.text = number_text(v / unit_h) + unit;
+        break;
     }
     out.push_back(std::move(c));
   }
@@ -236,7 +249,8 @@ Vary parse_vary(const std::string& arg) {
       texts.push_back(trim(item));
       if (texts.back().empty()) usage("--vary: empty value in the list '" + spec + "'");
     }
-    if (!spec.empty() && spec.back() == ',') usage("--vary: empty value in the list '" + spec + "'");
+    if (!spec.empty() && spec.back() == ',')
+      usage("--vary: empty value in the list '" + spec + "'");
     v.kind = common_kind(texts);
     if (texts.size() > kMaxCandidates) {
       usage("--vary: at most " + std::to_string(kMaxCandidates) + " candidates");
@@ -260,15 +274,22 @@ Vary parse_vary(const std::string& arg) {
 // The varied key must be a number or a duration the scenario sets; each candidate replaces it,
 // located at "--vary KEY=VALUE" so that a rejected value is reported as coming from --vary.
 void check_varied_key(const sim::ConfigNode& root, const Vary& v) {
+  if (v.key.rfind("montecarlo.", 0) == 0) {
+    usage(
+        "--vary: every candidate runs the same replications with the same seed (that is what "
+        "makes them comparable); use --reps and --seed instead of varying '" +
+        v.key + "'");
+  }
   const sim::ConfigNode* node = sim::find_path(root, v.key);
   if (!node) {
     usage("--vary: the scenario has no key '" + v.key +
           "' (after extends and --set); recommend varies a number or a duration the scenario "
-          "sets: write it in the file or add --set " + v.key + "=VALUE");
+          "sets: write it in the file or add --set " +
+          v.key + "=VALUE");
   }
-  const bool numeric = node->is_scalar() &&
-                       (parse_number(node->scalar()) || sim::parse_hours(node->scalar()) ||
-                        node->scalar() == "auto");
+  const bool numeric =
+      node->is_scalar() && (parse_number(node->scalar()) || sim::parse_hours(node->scalar()) ||
+                            node->scalar() == "auto");
   if (!numeric) {
     usage("--vary: key '" + v.key + "' is " + node->describe() +
           ", not a number or a duration; recommend varies numeric keys such as cluster.spares "
@@ -276,13 +297,13 @@ void check_varied_key(const sim::ConfigNode& root, const Vary& v) {
   }
 }
 
-models::Scenario candidate_scenario(const sim::ConfigNode& root, const Vary& v,
-                                    const Candidate& c, const std::string& scenario_path) {
+models::Scenario candidate_scenario(const sim::ConfigNode& root, const Vary& v, const Candidate& c,
+                                    const std::string& scenario_path) {
   sim::ConfigNode doc = root;
   sim::ConfigNode* node = sim::find_path(doc, v.key);
   const std::string path = node->path();
-  *node = sim::ConfigNode::scalar(c.text, sim::SourceLocation{"--vary " + v.key + "=" + c.text},
-                                  path);
+  *node =
+      sim::ConfigNode::scalar(c.text, sim::SourceLocation{"--vary " + v.key + "=" + c.text}, path);
   return models::scenario_from_config(doc, scenario_path);
 }
 
@@ -327,9 +348,41 @@ struct Money {
   std::string bare(double usd) const { return sim::with_commas(usd / scale, decimals) + suffix; }
 };
 
-std::string ratio_text(double num, double den, const char* format) {
-  return den > 0.0 ? fmt(format, num / den) : "-";
+// A probability: 4 decimals, small ones in scientific notation so that they do not read as 0.
+std::string probability(double p) {
+  if (p == 0.0) return "0";
+  return p < 1e-3 ? fmt("%.1e", p) : fmt("%.4f", p);
 }
+
+std::string ratio_text(double num, double den) {
+  return den > 0.0 ? probability(num / den) : "-";
+}
+
+// Columns sized to their widest cell, two spaces apart; `right[i]` aligns column i right.
+class TextTable {
+ public:
+  explicit TextTable(std::vector<bool> right) : right_(std::move(right)) {}
+  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  void print(std::ostream& out, const std::string& indent = "") const {
+    std::vector<std::size_t> width(right_.size(), 0);
+    for (const auto& r : rows_) {
+      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    }
+    for (const auto& r : rows_) {
+      std::string line = indent;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        if (i > 0) line += "  ";
+        line += right_[i] ? pad_left(r[i], width[i]) : pad_right(r[i], width[i]);
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out << line << "\n";
+    }
+  }
+
+ private:
+  std::vector<bool> right_;
+  std::vector<std::vector<std::string>> rows_;
+};
 
 }  // namespace
 
@@ -400,8 +453,9 @@ int recommend_command(const std::vector<std::string>& args) {
     e.candidate = c;
     e.scenario = candidate_scenario(root, vary, c, scenario_path);
     if (!models::priced(e.scenario)) {
-      usage("the scenario has no prices; recommend compares costs: set cost.node_hour_usd (e.g. "
-            "--set cost.node_hour_usd=90)");
+      usage(
+          "the scenario has no prices; recommend compares costs: set cost.node_hour_usd (e.g. "
+          "--set cost.node_hour_usd=90)");
     }
     ev.push_back(std::move(e));
   }
@@ -425,8 +479,8 @@ int recommend_command(const std::vector<std::string>& args) {
     run.replications = replications;
     run.seed = run_seed;
     run.threads = thread_count;
-    const std::string detail = "candidate " + std::to_string(k + 1) + "/" +
-                               std::to_string(ev.size()) + ", replications";
+    const std::string detail =
+        "candidate " + std::to_string(k + 1) + "/" + std::to_string(ev.size()) + ", replications";
     run.progress = [&, k](std::size_t done, std::size_t) {
       progress(k * reps_n + done, total, detail);
     };
@@ -471,67 +525,61 @@ int recommend_command(const std::vector<std::string>& args) {
                            sim::with_commas(*deadline_h, 1) + " h"
                      : std::string("the lowest expected cost"))
       << "\n";
-  {
-    const auto& c = base.cost;
-    out << "prices     $" << sim::with_commas(*c.node_hour_usd, 2) << " per slot node-hour, $"
-        << sim::with_commas(models::spare_hour_usd(base), 2)
-        << " per spare node-hour (spares are paid for the whole run), $"
-        << sim::with_commas(c.repair_usd, 2) << " per repair\n";
-  }
+  out << "prices     $" << sim::with_commas(*base.cost.node_hour_usd, 2) << " per slot node-hour, $"
+      << sim::with_commas(models::spare_hour_usd(base), 2) << " per spare node-hour, $"
+      << sim::with_commas(base.cost.repair_usd, 2) << " per repair\n";
   out << "runs       " << sim::with_commas(static_cast<double>(replications))
       << " replications per candidate, seed " << run_seed << " for every candidate, "
       << thread_count << (thread_count == 1 ? " thread, " : " threads, ") << fmt("%.2f s", seconds)
       << "\n";
   out << "           Common random numbers: replication i of every candidate sees the same\n"
          "           failure proposals and repair times, so candidates are compared on the same\n"
-         "           luck and their differences are not drowned by noise; differences below are\n"
+         "           luck and their differences are not drowned by noise. Differences are\n"
          "           estimated from paired replications.\n\n";
 
-  const std::optional<std::size_t> rec =
-      eligible.empty() ? std::nullopt : std::optional<std::size_t>(eligible.front());
+  // (Plain indices rather than std::optional: GCC 12 reports a false -Wmaybe-uninitialized.)
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  const std::size_t rec = eligible.empty() ? kNone : eligible.front();
   // The comparison for the paired difference: the runner-up among the eligible candidates,
   // else (deadline mode, one eligible) the cheapest candidate that misses the deadline.
-  std::optional<std::size_t> other;
+  std::size_t other = kNone;
   if (eligible.size() >= 2) {
     other = eligible[1];
-  } else if (rec) {
+  } else if (rec != kNone) {
     for (std::size_t i = 0; i < ev.size(); ++i) {
-      if (i != *rec && (!other || mean_cost(i) < mean_cost(*other))) other = i;
+      if (i != rec && (other == kNone || mean_cost(i) < mean_cost(other))) other = i;
     }
   }
   double largest = 0.0;
   for (const Evaluated& e : ev) largest = std::max(largest, e.summary.cost_usd->mean);
   const Money money(largest);
 
-  // The table of candidates.
-  const std::size_t kw = std::max<std::size_t>(key.size(), 9);
+  // The candidates.
   {
-    out << pad_left(key, kw) << "  goodput (95% CI)    P95 wall h  expected cost (95% CI)"
-        << "        vs recommended (paired 95% CI)" << (deadline_h ? "  deadline" : "") << "\n";
+    TextTable t({true, true, true, true, false, false});
+    t.row({key, "goodput (95% CI)", "P95 wall", "expected cost (95% CI)",
+           rec == kNone ? "" : "vs recommended (paired 95% CI)", deadline_h ? "deadline" : ""});
     for (std::size_t i = 0; i < ev.size(); ++i) {
       const Evaluated& e = ev[i];
       const auto& g = e.summary.goodput;
       const auto& c = *e.summary.cost_usd;
-      std::string line = pad_left(e.candidate.text, kw) + "  " +
-                         fmt("%.4f +/- %.4f", g.mean, g.ci95) + "  " +
-                         pad_left(sim::with_commas(e.summary.wall_h.p95, 1), 10) + "  " +
-                         pad_right(money(c.mean) + " +/- " + money.bare(c.ci95), 28);
       std::string vs;
-      if (rec && i == *rec) {
+      if (i == rec) {
         vs = "(recommended)";
-      } else if (rec) {
-        const sim::SampleSummary d = paired(e.cost, ev[*rec].cost);
+      } else if (rec != kNone) {
+        const sim::SampleSummary d = paired(e.cost, ev[rec].cost);
         vs = money(d.mean, true) + " +/- " + money.bare(d.ci95);
       }
-      line += "  " + pad_right(vs, 30);
-      if (deadline_h) line += meets(i) ? "  met" : "  missed";
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out << line << "\n";
+      t.row({e.candidate.text, fmt("%.4f +/- %.4f", g.mean, g.ci95),
+             sim::with_commas(e.summary.wall_h.p95, 1) + " h",
+             money(c.mean) + " +/- " + money.bare(c.ci95), vs,
+             deadline_h ? (meets(i) ? "met" : "missed") : ""});
     }
+    t.print(out);
   }
   out << "\n";
 
-  if (!rec) {
+  if (rec == kNone) {
     std::size_t fastest = 0;
     for (std::size_t i = 1; i < ev.size(); ++i) {
       if (ev[i].summary.wall_h.p95 < ev[fastest].summary.wall_h.p95) fastest = i;
@@ -544,25 +592,32 @@ int recommend_command(const std::vector<std::string>& args) {
     return kExitNoCandidateMeetsDeadline;
   }
 
-  const Evaluated& best = ev[*rec];
+  const Evaluated& best = ev[rec];
   out << "recommend  " << key << " = " << best.candidate.text << "\n";
   out << "           expected cost " << money(best.summary.cost_usd->mean) << " +/- "
-      << money.bare(best.summary.cost_usd->ci95) << " (95% CI), "
-      << fmt("goodput %.4f, ", best.summary.goodput.mean) << "P95 wall time "
-      << sim::with_commas(best.summary.wall_h.p95, 1) << " h, $"
+      << money.bare(best.summary.cost_usd->ci95) << " (95% CI), $"
       << fmt("%.2f per productive GPU-hour\n", *best.summary.usd_per_productive_gpu_hour);
-  if (other) {
-    const Evaluated& o = ev[*other];
+  out << "           goodput " << fmt("%.4f", best.summary.goodput.mean) << ", wall time mean "
+      << sim::with_commas(best.summary.wall_h.mean, 1) << " h, P95 "
+      << sim::with_commas(best.summary.wall_h.p95, 1) << " h\n";
+  if (other != kNone) {
+    const Evaluated& o = ev[other];
     const sim::SampleSummary d = paired(o.cost, best.cost);
-    const double unpaired = std::hypot(o.summary.cost_usd->std_error,
-                                       best.summary.cost_usd->std_error);
-    const char* role = eligible.size() >= 2 ? "runner-up" : "cheapest alternative, misses the deadline";
-    out << "           vs " << key << " = " << o.candidate.text << " (" << role << "): "
-        << money(d.mean, true) << " expected cost; SE of the difference " << money(d.std_error)
-        << " (paired)\n";
-    out << "           unpaired, the SE would be " << money(unpaired);
-    if (d.std_error > 0.0) out << fmt(": common random numbers make it %.0fx sharper", unpaired / d.std_error);
-    out << "; the difference is " << fmt("%.1f paired SEs", d.std_error > 0 ? std::abs(d.mean) / d.std_error : INFINITY) << "\n";
+    const double unpaired =
+        std::hypot(o.summary.cost_usd->std_error, best.summary.cost_usd->std_error);
+    const auto dollars = [](double usd) {
+      return std::string(usd < 0 ? "-$" : "$") + sim::with_commas(std::abs(usd));
+    };
+    out << "           vs " << key << " = " << o.candidate.text
+        << (eligible.size() >= 2 ? " (runner-up)" : " (the cheapest that misses the deadline)")
+        << ": " << (d.mean >= 0 ? "+" : "") << dollars(d.mean) << " expected cost\n";
+    out << "           SE of the difference " << dollars(d.std_error)
+        << " from paired replications (unpaired: " << dollars(unpaired) << ")";
+    if (d.std_error > 0.0) {
+      out << fmt("\n           the difference is %.1f paired SEs; ", std::abs(d.mean) / d.std_error)
+          << fmt("common random numbers make it %.1fx sharper", unpaired / d.std_error);
+    }
+    out << "\n";
   }
   out << "\n";
 
@@ -571,13 +626,15 @@ int recommend_command(const std::vector<std::string>& args) {
     const double price = models::spare_hour_usd(best.scenario);
     const double wall = best.summary.wall_h.mean;
     out << "what a spare costs\n";
-    out << "  one spare costs $" << sim::with_commas(price * wall) << " over the expected wall time ($"
-        << sim::with_commas(price, 2) << "/node-h x " << sim::with_commas(wall, 1) << " h, "
-        << key << " = " << best.candidate.text << ")\n";
-    out << "  over a 1,200-hour run: $" << sim::with_commas(price * 1200.0)
-        << " (the seed article: $90/node-h x 1,200 h = about $108,000); over this job's "
-        << sim::with_commas(best.scenario.job.work_h, 1) << " h of fault-free work: $"
-        << sim::with_commas(price * best.scenario.job.work_h) << "\n";
+    out << "  one spare costs $" << sim::with_commas(price * wall)
+        << " over the expected wall time\n  ($" << sim::with_commas(price, 2) << "/node-h x "
+        << sim::with_commas(wall, 1) << " h, the mean wall time at " << key << " = "
+        << best.candidate.text << ")\n";
+    out << "  the seed article's arithmetic: $" << sim::with_commas(price, 2)
+        << "/node-h x 1,200 h = $" << sim::with_commas(price * 1200.0)
+        << " for a 1,200-hour run\n  (this job's fault-free work, "
+        << sim::with_commas(best.scenario.job.work_h, 1) << " h: $"
+        << sim::with_commas(price * best.scenario.job.work_h) << ")\n";
   }
 
   // When a spare pays for itself: consecutive spare counts, paired.
@@ -587,68 +644,63 @@ int recommend_command(const std::vector<std::string>& args) {
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
       return ev[a].scenario.cluster.spares < ev[b].scenario.cluster.spares;
     });
-    out << "\nwhen a spare pays for itself (from the previous candidate; paired replications)\n";
-    out << "  spares      cost of the added spares   saving: shorter run (slot-hours saved)"
-           "       net change (95% CI)      verdict\n";
+    out << "\nwhen a spare pays for itself (each step from the previous candidate, paired)\n";
+    TextTable t({false, true, true, true, true, false});
+    t.row({"spares", "added spares cost", "saving: shorter run", "slot-hours saved",
+           "net change (95% CI)", "verdict"});
     for (std::size_t j = 1; j < order.size(); ++j) {
       const Evaluated& lo = ev[order[j - 1]];
       const Evaluated& hi = ev[order[j]];
       const auto& s = hi.scenario;
       const double added = static_cast<double>(s.cluster.spares - lo.scenario.cluster.spares);
-      const double spare_price = models::spare_hour_usd(s);
-      const double added_cost = spare_price * added * hi.summary.wall_h.mean;
-      const sim::SampleSummary dw = paired(lo.wall, hi.wall);  // hours saved
-      const double paid_before = *s.cost.node_hour_usd * static_cast<double>(s.cluster.nodes) +
-                                 models::spare_hour_usd(lo.scenario) *
-                                     static_cast<double>(lo.scenario.cluster.spares);
-      const double saving = paid_before * dw.mean;
-      const double slot_hours = static_cast<double>(s.cluster.nodes) * dw.mean;
+      const double added_cost = models::spare_hour_usd(s) * added * hi.summary.wall_h.mean;
+      const sim::SampleSummary dw = paired(lo.wall, hi.wall);  // hours the run gets shorter
+      const double paid_before =
+          *s.cost.node_hour_usd * static_cast<double>(s.cluster.nodes) +
+          models::spare_hour_usd(lo.scenario) * static_cast<double>(lo.scenario.cluster.spares);
       const sim::SampleSummary net = paired(hi.cost, lo.cost);
       const char* verdict = net.mean + net.ci95 < 0.0   ? "pays for itself"
                             : net.mean - net.ci95 > 0.0 ? "does not pay"
                                                         : "within noise";
-      const std::string step = std::to_string(lo.scenario.cluster.spares) + " -> " +
-                               std::to_string(s.cluster.spares);
-      out << "  " << pad_right(step, 10) << "  " << pad_right(money(added_cost, true), 25) << "  "
-          << pad_right(money(-saving, true) + " (" + sim::with_commas(slot_hours) + " slot-h)", 38)
-          << "  " << pad_right(money(net.mean, true) + " +/- " + money.bare(net.ci95), 23) << "  "
-          << verdict << "\n";
+      t.row({std::to_string(lo.scenario.cluster.spares) + " -> " + std::to_string(s.cluster.spares),
+             money(added_cost, true), money(-paid_before * dw.mean, true),
+             sim::with_commas(static_cast<double>(s.cluster.nodes) * dw.mean),
+             money(net.mean, true) + " +/- " + money.bare(net.ci95), verdict});
     }
-    out << "  (added spares: spare price x added spares x the new expected wall time; saving: the\n"
-           "  nodes already paid for, times the hours the run gets shorter; net: the paired\n"
-           "  difference in expected cost, repairs included)\n";
+    t.print(out, "  ");
+    out << "  added spares cost = spare price x added spares x the new expected wall time;\n"
+           "  saving = the node-hour price of the nodes already paid for x the hours the run\n"
+           "  gets shorter; net = the paired difference in expected cost (repairs included).\n";
   }
 
   // The spare-pool Markov chain beside the simulated figures.
   out << "\nspare pool: simulated vs the Markov chain (docs/cost-and-spares.md)\n";
-  out << pad_left(key, kw)
-      << "   failures finding the pool empty   job stalled for spares    mean wait when empty\n";
-  out << pad_left("", kw)
-      << "      simulated      chain           simulated      chain       simulated     chain\n";
-  for (const Evaluated& e : ev) {
-    std::string line = pad_left(e.candidate.text, kw) + "   " +
-                       pad_left(ratio_text(e.spare_waits, e.repairs, "%.4f"), 12) + " " +
-                       pad_left(e.chain ? fmt("%.4f", e.chain->p_failure_finds_pool_empty) : "-", 10) +
-                       "       " + pad_left(ratio_text(e.wait_spares_h, e.wall_h, "%.4f"), 11) +
-                       " " + pad_left(e.chain ? fmt("%.4f", e.chain->p_slot_empty) : "-", 10) +
-                       "  " +
-                       pad_left(e.spare_waits > 0 ? fmt("%.2f h", e.wait_spares_h / e.spare_waits) : "-", 12) +
-                       "  " +
-                       pad_left(e.chain && e.chain->p_failure_finds_pool_empty > 0
-                                    ? fmt("%.2f h", e.chain->mean_wait_if_waiting_h)
-                                    : "-",
-                                8);
-    out << line << "\n";
-  }
   if (!ev.front().chain) {
-    out << "  (chain not shown: " << ev.front().chain_missing << ")\n";
-  } else {
-    out << "  (simulated: recoveries that waited / nodes sent to repair, wait_spares / wall time,\n"
-           "  wait_spares / recoveries that waited. Chain: a failure finds the pool empty with the\n"
-           "  arrival-weighted P(r >= spares), the job is stalled with P(r > spares), and Little's\n"
-           "  law gives the wait. The chain refills slots one by one and instantly; the simulator\n"
-           "  detects first and fills all empty slots at once, so it waits somewhat more.)\n";
+    out << "  chain not shown: " << ev.front().chain_missing << "\n";
+    return 0;
   }
+  {
+    TextTable t({true, true, true, true, true, true, true});
+    t.row({key, "P(empty) sim", "chain", "stalled sim", "chain", "node wait (chain)",
+           "in repair (chain)"});
+    for (const Evaluated& e : ev) {
+      const auto& c = e.chain;
+      t.row(
+          {e.candidate.text, ratio_text(e.spare_waits, e.repairs),
+           c ? probability(c->p_failure_finds_pool_empty) : "-",
+           ratio_text(e.wait_spares_h, e.wall_h), c ? probability(c->p_slot_empty) : "-",
+           c && c->p_failure_finds_pool_empty > 0 ? fmt("%.2f h", c->mean_wait_if_waiting_h) : "-",
+           c ? fmt("%.2f", c->mean_in_repair) : "-"});
+    }
+    t.print(out, "  ");
+  }
+  out << "  P(empty): the fraction of failures that find the pool empty (simulated: recoveries\n"
+         "  that waited / nodes sent to repair; chain: P(r >= spares) weighted by the failure\n"
+         "  rate). stalled: the fraction of the wall time spent waiting for spares (simulated:\n"
+         "  wait_spares / wall; chain: P(r > spares)). node wait: the mean time a failed slot\n"
+         "  waits for a node when the pool is empty (Little's law). r = nodes in repair. The\n"
+         "  chain refills a slot the moment a node is free and is at equilibrium; the simulator\n"
+         "  detects first, fills all empty slots at once and starts with every node healthy.\n";
   return 0;
 }
 

@@ -8,21 +8,21 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
-#include <condition_variable>
-#include <deque>
-#include <functional>
 #include <mutex>
-#include <thread>
 #include <optional>
 #include <span>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -220,10 +220,11 @@ class PartsLock {
       ::close(fd_);
       fd_ = -1;
       if (err == EWOULDBLOCK) {
-        throw UsageError("sweep", "another goodsim sweep is writing '" + output +
-                                      "' (it holds " + path.string() + "); wait for it to finish");
+        throw UsageError("sweep", "another goodsim sweep is writing '" + output + "' (it holds " +
+                                      path.string() + "); wait for it to finish");
       }
-      throw fs::filesystem_error("cannot lock", path, std::error_code(err, std::generic_category()));
+      throw fs::filesystem_error("cannot lock", path,
+                                 std::error_code(err, std::generic_category()));
     }
   }
   PartsLock(const PartsLock&) = delete;
@@ -274,8 +275,7 @@ sim::InputError foreign_parts(const fs::path& dir, const std::string& found,
 
 // One completed point as <dir>/NNNNNN.h5, durable when this returns.
 void write_part(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
-                const models::SweepPoint& point,
-                std::span<const models::ReplicationResult> results,
+                const models::SweepPoint& point, std::span<const models::ReplicationResult> results,
                 const models::RunSummary& summary) {
   const PointResults p{&point.scenario, results, &summary, point.parameters, point.index};
   sim::AtomicFile out(part_path(dir, point.index));
@@ -353,9 +353,8 @@ void copy_attributes(hid_t src, hid_t dst, const std::string& what) {
     }
     // Strings (fixed or variable length) are read as they are stored; numbers as native.
     const bool is_string = H5Tget_class(file_type.get()) == H5T_STRING;
-    const sim::h5::DatatypeHandle mem_type(is_string ? H5Tcopy(file_type.get())
-                                                     : H5Tget_native_type(file_type.get(),
-                                                                          H5T_DIR_ASCEND));
+    const sim::h5::DatatypeHandle mem_type(
+        is_string ? H5Tcopy(file_type.get()) : H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND));
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
     if (!mem_type.valid() || count < 0) {
       c.error = std::string("cannot read attribute '") + name + "'";
@@ -450,11 +449,15 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   SweepOutcome outcome;
 
   // Every check before anything is written.
+  if (o.replications < 1 ||
+      static_cast<std::size_t>(o.replications) > std::numeric_limits<std::size_t>::max() / n) {
+    throw UsageError("sweep", "too many points x replications");
+  }
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
   if (!fs::is_directory(parent)) {
-    throw sim::InputError(sim::SourceLocation{o.output}, "",
-                          "cannot write the output: directory '" + parent.string() +
-                              "' does not exist");
+    throw sim::InputError(
+        sim::SourceLocation{o.output}, "",
+        "cannot write the output: directory '" + parent.string() + "' does not exist");
   }
   if (fs::is_directory(out)) {
     throw sim::InputError(sim::SourceLocation{o.output}, "", "the output is a directory");
@@ -466,21 +469,21 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
                           "points of a running sweep there");
   }
   if (dir_exists && !o.resume) {
-    throw UsageError("sweep", "'" + dir.string() +
-                                  "' holds the completed points of an interrupted sweep; pass "
-                                  "--resume to continue it, or delete the directory to start "
-                                  "over");
+    throw UsageError("sweep",
+                     "'" + dir.string() +
+                         "' holds the completed points of an interrupted (or running) sweep; "
+                         "pass --resume to continue it, or delete the directory to start over");
   }
   bool out_is_ours = false;
   if (fs::exists(out)) {
     const std::optional<std::string> fp = stored_fingerprint(out);
     out_is_ours = fp && *fp == run.fingerprint;
     if (!out_is_ours && !o.force) {
-      const std::string what =
-          !fp           ? "is not an HDF5 file goodsim can read"
-          : fp->empty() ? "is not the output of a sweep (it has no sweep_fingerprint)"
-                        : "holds a different sweep (fingerprint " + short_fp(*fp) +
-                              ", this sweep " + short_fp(run.fingerprint) + ")";
+      const std::string what = !fp ? "is not an HDF5 file goodsim can read"
+                               : fp->empty()
+                                   ? "is not the output of a sweep (it has no sweep_fingerprint)"
+                                   : "holds a different sweep (fingerprint " + short_fp(*fp) +
+                                         ", this sweep " + short_fp(run.fingerprint) + ")";
       throw sim::InputError(sim::SourceLocation{o.output}, "",
                             "the output exists and " + what +
                                 "; choose another -o, delete it, or pass --force to overwrite it");
@@ -495,7 +498,6 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     if (const auto fp = manifest_fingerprint(dir); fp && *fp != run.fingerprint) {
       throw foreign_parts(dir, *fp, run.fingerprint);
     }
-    remove_stale_temps(dir);
     std::vector<fs::path> damaged;
     for (const auto& entry : fs::directory_iterator(dir)) {
       const std::string name = entry.path().filename().string();
@@ -503,16 +505,21 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
       if (!index) continue;
       std::string found;
       switch (check_part(entry.path(), *index, run, o.replications, found)) {
-        case PartState::kForeign: throw foreign_parts(dir, found, run.fingerprint);
-        case PartState::kDamaged: damaged.push_back(entry.path()); break;
+        case PartState::kForeign:
+          throw foreign_parts(dir, found, run.fingerprint);
+        case PartState::kDamaged:
+          damaged.push_back(entry.path());
+          break;
         case PartState::kValid:
           if (*index < n) done[*index] = true;
           break;
       }
     }
+    remove_stale_temps(dir);  // only now: a refused resume changes nothing
     for (const fs::path& p : damaged) {
-      note(std::string("'").append(p.string()).append(
-          "' is damaged or incomplete; recomputing that point"));
+      note(std::string("'")
+               .append(p.string())
+               .append("' is damaged or incomplete; recomputing that point"));
       fs::remove(p);
     }
   }
@@ -545,9 +552,6 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   }
 
   const auto reps = static_cast<std::size_t>(o.replications);
-  if (!todo.empty() && reps > std::numeric_limits<std::size_t>::max() / todo.size()) {
-    throw UsageError("sweep", "too many points x replications");
-  }
   struct PointWork {
     std::once_flag allocated;
     std::vector<models::ReplicationResult> results;
@@ -603,44 +607,53 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     ~CloseOnExit() { close(); }
   } close_on_exit{close_queue};
 
+  auto finish_writer = [&] {
+    close_queue();
+    if (writer.joinable()) writer.join();
+  };
+
   // One task per (point, replication): points and replications share the thread pool.
-  sim::parallel_for(
-      todo.size() * reps, o.threads,
-      [&](std::size_t task) {
-        if (write_failed.load(std::memory_order_relaxed)) {
-          throw std::runtime_error("stopped: storing a completed point failed");
-        }
-        const std::size_t slot = task / reps;
-        PointWork& w = work[slot];
-        const models::SweepPoint& point = run.points[todo[slot]];
-        const std::size_t rep = task % reps;
-        std::call_once(w.allocated, [&] { w.results.resize(reps); });
-        w.results[rep] = models::simulate_replication(point.scenario, o.seed, rep);
-        if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 != reps) return;
-        {
-          const std::lock_guard guard(queue_mutex);
-          queue.push_back(slot);
-        }
-        queue_cv.notify_one();
-      },
-      [&](std::size_t done_tasks, std::size_t total) {
-        if (done_tasks >= total) return;  // reported below, once the writer has caught up
-        progress(done_tasks, total,
-                 "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
-                     ", replications");
-      });
-  close_queue();
-  writer.join();
+  try {
+    sim::parallel_for(
+        todo.size() * reps, o.threads,
+        [&](std::size_t task) {
+          if (write_failed.load(std::memory_order_relaxed)) {
+            throw std::runtime_error("stopped: storing a completed point failed");
+          }
+          const std::size_t slot = task / reps;
+          PointWork& w = work[slot];
+          const models::SweepPoint& point = run.points[todo[slot]];
+          const std::size_t rep = task % reps;
+          std::call_once(w.allocated, [&] { w.results.resize(reps); });
+          w.results[rep] = models::simulate_replication(point.scenario, o.seed, rep);
+          if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 != reps) return;
+          {
+            const std::lock_guard guard(queue_mutex);
+            queue.push_back(slot);
+          }
+          queue_cv.notify_one();
+        },
+        [&](std::size_t done_tasks, std::size_t total) {
+          if (done_tasks >= total) return;  // reported below, once the writer has caught up
+          progress(done_tasks, total,
+                   "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
+                       ", replications");
+        });
+  } catch (...) {
+    finish_writer();                                       // stores the points completed so far
+    if (write_error) std::rethrow_exception(write_error);  // the cause, not "stopped"
+    throw;
+  }
+  finish_writer();
   if (write_error) std::rethrow_exception(write_error);
-  progress(todo.size() * reps, todo.size() * reps,
-           "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
-               ", replications");
+  progress(
+      todo.size() * reps, todo.size() * reps,
+      "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) + ", replications");
 
   outcome.summary = assemble(dir, run, o);
   fs::remove_all(dir);  // the output is complete and durable; the parts are not needed
   lock.reset();
-  outcome.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return outcome;
 }
 

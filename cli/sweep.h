@@ -49,9 +49,9 @@ struct SweepRun {
 };
 
 struct SweepOutcome {
-  sim::h5::Table summary;       // the /summary table of the output
-  std::size_t computed = 0;     // points simulated by this process
-  std::size_t reused = 0;       // points taken from parts of an interrupted run
+  sim::h5::Table summary;         // the /summary table of the output
+  std::size_t computed = 0;       // points simulated by this process
+  std::size_t reused = 0;         // points taken from parts of an interrupted run
   bool already_complete = false;  // --resume found the finished output: nothing was done
   double seconds = 0.0;
 };

@@ -105,9 +105,8 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
 
   out << "point   ";
   for (std::size_t k = 0; k < keys.size(); ++k) out << pad(keys[k]->path, widths[k]) << "  ";
-  out << "goodput (95% CI)         P5      P95     wall mean" << (priced ? "     cost mean" : "")
+  out << "goodput (95% CI)        P5      P95     wall mean" << (priced ? "      cost mean" : "")
       << "\n";
-  std::size_t cheapest = 0;
   for (std::size_t i = 0; i < n; ++i) {
     out << point_name(run.points[i].index) << "  ";
     for (std::size_t k = 0; k < keys.size(); ++k) {
@@ -118,18 +117,10 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
                   (*g5)[i], (*g95)[i], (*wm)[i]);
     out << buf;
     if (priced) {
-      std::snprintf(buf, sizeof buf, "   $%8.2f M", (*cm)[i] / 1e6);
+      std::snprintf(buf, sizeof buf, "   $%9s M", sim::with_commas((*cm)[i] / 1e6, 1).c_str());
       out << buf;
-      if ((*cm)[i] < (*cm)[cheapest]) cheapest = i;
     }
     out << "\n";
-  }
-  if (priced) {
-    out << "\nlowest expected cost: point " << point_name(cheapest) << " (";
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      out << (k ? ", " : "") << keys[k]->path << "=" << run.points[cheapest].parameters[k].text;
-    }
-    out << "), $" << sim::with_commas((*cm)[cheapest]) << "\n";
   }
 }
 

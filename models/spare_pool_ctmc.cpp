@@ -55,22 +55,27 @@ Eigen::SparseMatrix<double> spare_pool_generator(const SparePoolChain& c) {
 Eigen::VectorXd stationary_distribution(const SparePoolChain& c) {
   const Eigen::SparseMatrix<double> q = spare_pool_generator(c);
   const Eigen::Index n = q.rows();
-  // A = Q^T with its first row (the balance equation of state 0, implied by the others)
-  // replaced by sum(pi) = 1.
+  // A = Q^T with its last row (the balance equation of the last state, implied by the others)
+  // replaced by sum(pi) = 1. In the natural order the LU factors of this bordered tridiagonal
+  // matrix have no fill beyond the last row, so the solve is O(states).
   Eigen::SparseMatrix<double> a = q.transpose();
-  a.prune([](Eigen::Index row, Eigen::Index, double) { return row != 0; });
+  a.prune([n](Eigen::Index row, Eigen::Index, double) { return row != n - 1; });
   std::vector<Eigen::Triplet<double>> ones;
   ones.reserve(static_cast<std::size_t>(n));
-  for (Eigen::Index j = 0; j < n; ++j) ones.emplace_back(0, j, 1.0);
+  for (Eigen::Index j = 0; j < n; ++j) ones.emplace_back(n - 1, j, 1.0);
   Eigen::SparseMatrix<double> norm(n, n);
   norm.setFromTriplets(ones.begin(), ones.end());
   a += norm;
   a.makeCompressed();
-  Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::COLAMDOrdering<int>> lu;
+  Eigen::SparseLU<Eigen::SparseMatrix<double>, Eigen::NaturalOrdering<int>> lu;
+  // Diagonal pivots: every column of Q^T but the last is weakly diagonally dominant, so
+  // elimination without row exchanges is stable, and exchanges with the row of ones would
+  // fill the factors.
+  lu.setPivotThreshold(0.0);
   lu.compute(a);
   if (lu.info() != Eigen::Success) throw std::runtime_error("spare pool chain: LU failed");
   Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
-  b(0) = 1.0;
+  b(n - 1) = 1.0;
   Eigen::VectorXd pi = lu.solve(b);
   if (lu.info() != Eigen::Success) throw std::runtime_error("spare pool chain: solve failed");
   pi = pi.cwiseMax(0.0);  // round-off in the far tail, where pi underflows anyway

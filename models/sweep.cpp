@@ -102,12 +102,15 @@ class SweepReader {
  public:
   SweepSpec read(const ConfigNode& sweep) {
     if (sweep.is_null()) {
-      throw sweep.error("the sweep block is empty; expected key paths with lists of values, "
-                        "e.g. sweep: {cluster.spares: [0, 8, 16]}");
+      throw sweep.error(
+          "the sweep block is empty; expected key paths with lists of values, "
+          "e.g. sweep: {cluster.spares: [0, 8, 16]}");
     }
     if (!sweep.is_map() || sweep.entries().empty()) {
-      throw sweep.error("expected a map of key paths to lists of values, e.g. "
-                        "sweep: {cluster.spares: [0, 8, 16]}, got " + sweep.describe());
+      throw sweep.error(
+          "expected a map of key paths to lists of values, e.g. "
+          "sweep: {cluster.spares: [0, 8, 16]}, got " +
+          sweep.describe());
     }
     for (const auto& [key, value] : sweep.entries()) {
       if (key == "zip") {
@@ -158,16 +161,20 @@ class SweepReader {
     } else if (zip.is_sequence() && !zip.items().empty()) {
       for (const ConfigNode& group : zip.items()) read_zip_group(group);
     } else {
-      throw zip.error("expected a list of zip groups, each a map of key paths to lists of "
-                      "equally many values, e.g. zip: [{checkpoint.interval: [10min, 30min], "
-                      "checkpoint.write: [1min, 2min]}], got " + zip.describe());
+      throw zip.error(
+          "expected a list of zip groups, each a map of key paths to lists of "
+          "equally many values, e.g. zip: [{checkpoint.interval: [10min, 30min], "
+          "checkpoint.write: [1min, 2min]}], got " +
+          zip.describe());
     }
   }
 
   void read_zip_group(const ConfigNode& group) {
     if (!group.is_map() || group.entries().empty()) {
-      throw group.error("expected a zip group: a map of key paths to lists of equally many "
-                        "values, got " + group.describe());
+      throw group.error(
+          "expected a zip group: a map of key paths to lists of equally many "
+          "values, got " +
+          group.describe());
     }
     SweepAxis axis;
     for (const auto& [key, value] : group.entries()) collect(key, value, axis.keys);
@@ -192,9 +199,10 @@ class SweepReader {
       const std::string& top = steps.front().key;
       if (top == "montecarlo") {
         throw InputError(k.where, "sweep",
-                         "'" + k.path + "' cannot be swept: every point runs the same "
-                         "replications with the same seed (common random numbers); use --reps "
-                         "and --seed");
+                         "'" + k.path +
+                             "' cannot be swept: every point runs the same "
+                             "replications with the same seed (common random numbers); use --reps "
+                             "and --seed");
       }
       if (top == "sweep" || top == "extends") {
         throw InputError(k.where, "sweep", "'" + k.path + "' cannot be swept");
@@ -337,10 +345,17 @@ std::vector<SweepParameter> point_parameters(const SweepSpec& spec, std::size_t 
       SweepParameter p{k.path, text, std::string(k.kind == SweepValueKind::kHours ? 1 : 0, 'h'),
                        text};
       switch (k.kind) {
-        case SweepValueKind::kInteger: p.value = *integer_text(text); break;
-        case SweepValueKind::kNumber: p.value = *number_text(text); break;
-        case SweepValueKind::kHours: p.value = *sim::parse_hours(text); break;
-        case SweepValueKind::kText: break;
+        case SweepValueKind::kInteger:
+          p.value = *integer_text(text);
+          break;
+        case SweepValueKind::kNumber:
+          p.value = *number_text(text);
+          break;
+        case SweepValueKind::kHours:
+          p.value = *sim::parse_hours(text);
+          break;
+        case SweepValueKind::kText:
+          break;
       }
       out.push_back(std::move(p));
     }
@@ -371,8 +386,8 @@ std::vector<SweepPoint> expand_sweep(const ConfigNode& root, const SweepSpec& sp
   for (std::size_t i = 0; i < n; ++i) {
     const ConfigNode config = point_config(root, spec, i);
     try {
-      points.push_back(SweepPoint{i, point_parameters(spec, i),
-                                  scenario_from_config(config, source_file)});
+      points.push_back(
+          SweepPoint{i, point_parameters(spec, i), scenario_from_config(config, source_file)});
     } catch (const InputError& e) {
       SourceLocation where = e.where();
       std::string message = e.message();

@@ -46,7 +46,7 @@ struct SweepSpec {
   std::vector<SweepAxis> axes;  // first axis varies slowest
 
   bool empty() const { return axes.empty(); }
-  std::size_t point_count() const;           // product of the axis sizes (0 without axes)
+  std::size_t point_count() const;            // product of the axis sizes (0 without axes)
   std::vector<const SweepKey*> keys() const;  // every key, axis by axis
   // Text that identifies the sweep (keys and value texts in order), for fingerprints.
   std::string canonical() const;
@@ -77,8 +77,7 @@ std::vector<SweepParameter> point_parameters(const SweepSpec& spec, std::size_t 
 // The base document without its sweep block and with point `index`'s values set. Missing
 // intermediate maps are created (located at the sweep key). Throws sim::InputError at the
 // sweep key if a path runs through a scalar or a missing list item.
-sim::ConfigNode point_config(const sim::ConfigNode& root, const SweepSpec& spec,
-                             std::size_t index);
+sim::ConfigNode point_config(const sim::ConfigNode& root, const SweepSpec& spec, std::size_t index);
 
 struct SweepPoint {
   std::size_t index = 0;

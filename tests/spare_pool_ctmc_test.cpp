@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <regex>
 #include <string>
 
 #include "models/monte_carlo.h"
@@ -98,6 +99,50 @@ TEST(SparePoolChain, ManySlotsApproachThePoissonLaw) {
   }
 }
 
+// The arrival theorem for closed networks: a failure sees the chain of a network with one node
+// less. So the fraction of failures that find the pool empty with S spares equals the
+// fraction of time the job is stalled (r > S - 1) with S - 1 spares.
+TEST(SparePoolChain, FailuresSeeTheChainWithOneSpareLess) {
+  for (std::int64_t spares = 1; spares <= 12; ++spares) {
+    const SparePoolFigures with = analyse_spare_pool(chain(64, spares, 640.0, 40.0));
+    const SparePoolFigures less = analyse_spare_pool(chain(64, spares - 1, 640.0, 40.0));
+    EXPECT_NEAR(with.p_failure_finds_pool_empty, less.p_slot_empty, 1e-12) << spares;
+  }
+}
+
+TEST(SparePoolChain, FromAScenario) {
+  const std::string base =
+      "job: {work: 10h}\ncluster:\n  nodes: 8\n  spares: 2\n"
+      "  failure: {model: exponential, node_mtbf: 1000h}\n"
+      "  repair: {model: exponential, mean: 40h}\n";
+  const auto load = [](const std::string& yaml) {
+    return scenario_from_config(sim::parse_config(yaml, "s.yaml"), "s.yaml");
+  };
+  const auto plain = spare_pool_chain(load(base));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->nodes, 8);
+  EXPECT_EQ(plain->spares, 2);
+  EXPECT_DOUBLE_EQ(plain->node_mtbf_h, 1000.0);
+  EXPECT_DOUBLE_EQ(plain->repair_mean_h, 40.0);
+
+  // A taxonomy: only swap causes reach the repair pipeline (3 of 4 shares), at their
+  // share-weighted mean repair time: (2 x 40 h + 1 x 100 h) / 3 = 60 h.
+  const auto taxonomy =
+      spare_pool_chain(load(
+          base + "  causes:\n    - {name: gpu, share: 2, handling: swap}\n"
+                 "    - {name: psu, share: 1, handling: swap, repair: {model: fixed, mean: 100h}}\n"
+                 "    - {name: nccl, share: 1, handling: restart}\n"));
+  ASSERT_TRUE(taxonomy);
+  EXPECT_DOUBLE_EQ(taxonomy->node_mtbf_h, 1000.0 * 4.0 / 3.0);
+  EXPECT_DOUBLE_EQ(taxonomy->repair_mean_h, 60.0);
+
+  std::string why;
+  const std::string weibull = std::regex_replace(base, std::regex("model: exponential, node_mtbf"),
+                                                 "model: weibull, shape: 0.8, node_mtbf");
+  EXPECT_FALSE(spare_pool_chain(load(weibull), &why));
+  EXPECT_EQ(why, "the chain needs exponential failures");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The chain against the simulator.
 
@@ -174,6 +219,22 @@ TEST(SparePoolChainVsSimulator, OneSlotMatchesExactly) {
   EXPECT_GT(std::abs(a.waits.value - f.p_pool_empty) / a.waits.se, 20.0);
 }
 
+// The stationary law of r depends on the repair distribution only through its mean (the repair
+// station is an infinite-server station of a closed product-form network; for one slot this is
+// the insensitivity of Erlang's loss formula). Fixed 20 h repairs give the same figures.
+TEST(SparePoolChainVsSimulator, OneSlotIsInsensitiveToTheRepairDistribution) {
+  const std::string yaml =
+      "cluster:\n  nodes: 1\n  spares: 3\n  failure: {model: exponential, node_mtbf: 10h}\n"
+      "  repair: {model: fixed, mean: 20h}\njob: {work: 20000h}\n"
+      "checkpoint: {interval: 1h, write: 0}\n";
+  const Scenario s = scenario_from_config(sim::parse_config(yaml, "fixed.yaml"), "fixed.yaml");
+  const SparePoolFigures f = analyse_spare_pool(*spare_pool_chain(s));
+  EXPECT_NEAR(f.p_failure_finds_pool_empty, 4.0 / 19.0, 1e-12);  // Erlang B(3, 2)
+  const Agreement a = simulate(s, 100);
+  EXPECT_LT(std::abs(a.waits.value - f.p_failure_finds_pool_empty) / a.waits.se, 4.0);
+  EXPECT_LT(std::abs(a.stalled.value - f.p_slot_empty) / a.stalled.se, 4.0);
+}
+
 // Many slots: the simulator fills all empty slots at once or not at all, so while the job
 // waits it may hold idle pool nodes back and has fewer nodes in slots than the chain. Whether
 // a failure finds the pool short is the same function of r in both (r >= spares); only the
@@ -183,6 +244,7 @@ TEST(SparePoolChainVsSimulator, ManySlotsAgreeWithinMonteCarloError) {
   const SparePoolFigures f = analyse_spare_pool(*spare_pool_chain(s));
   const Agreement a = simulate(s, 60);
   EXPECT_LT(std::abs(a.waits.value - f.p_failure_finds_pool_empty) / a.waits.se, 4.0);
+  EXPECT_LT(std::abs(a.stalled.value - f.p_slot_empty) / a.stalled.se, 4.0);
 }
 
 }  // namespace
