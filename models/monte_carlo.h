@@ -32,8 +32,8 @@ struct RunSummary {
   sim::SampleSummary wall_h;
   sim::SampleSummary interruptions;
   std::array<double, kBucketCount> bucket_mean_h{};
-  std::optional<sim::SampleSummary> cost_usd;          // models/cost.h, per replication
-  std::optional<CostBreakdown> cost_mean;               // slots, spares, repairs: means
+  std::optional<sim::SampleSummary> cost_usd;         // models/cost.h, per replication
+  std::optional<CostBreakdown> cost_mean;             // slots, spares, repairs: means
   std::optional<double> usd_per_productive_gpu_hour;  // mean cost / (work x GPUs)
   std::uint64_t events = 0;
   std::vector<double> interruptions_by_cause_mean;  // aligned with cluster.causes
