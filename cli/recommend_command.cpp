@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/report.h"
+#include "cli/scenario_args.h"
 #include "models/cost.h"
 #include "models/monte_carlo.h"
 #include "models/scenario_loader.h"
@@ -390,43 +391,26 @@ int recommend_command(const std::vector<std::string>& args) {
   po::options_description opts(kRecommendHelp);
   std::string vary_arg;
   std::string deadline_arg;
-  std::int64_t reps = 0;
-  std::int64_t seed = -1;
-  std::int64_t threads = 0;
-  std::vector<std::string> overrides;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
       ("vary", po::value(&vary_arg), "the key and its candidates: KEY=a..b, KEY=a..b:step or KEY=a,b,c (required)")
       ("min-cost", "recommend the candidate with the lowest expected cost (the default)")
-      ("deadline-p95", po::value(&deadline_arg), "recommend the cheapest candidate whose P95 wall time is at most this duration (e.g. 1300h)")
-      ("reps,r", po::value(&reps), "replications per candidate, >= 2 (default: montecarlo.replications, else 1000)")
-      ("seed,s", po::value(&seed), "random seed >= 0, the same for every candidate (default: montecarlo.seed, else 1)")
-      ("threads,t", po::value(&threads)->default_value(0), "worker threads; 0 = all cores")
-      ("set", po::value(&overrides)->composing(), "override a scenario value before the candidates are applied: --set key.path=value (repeatable)")
-      ("quiet,q", "no progress or notes on stderr");
+      ("deadline-p95", po::value(&deadline_arg), "recommend the cheapest candidate whose P95 wall time is at most this duration (e.g. 1300h)");
   // clang-format on
-  po::options_description hidden;
-  std::string scenario_path;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
-  const bool quiet = vm.count("quiet") > 0;
-  if (scenario_path.empty()) usage("missing SCENARIO (a YAML file)");
+  ScenarioArgs a;
+  ScenarioArgHelp help;
+  help.reps = "replications per candidate, >= 2 (default: montecarlo.replications, else 1000)";
+  help.seed = "random seed >= 0, the same for every candidate (default: montecarlo.seed, else 1)";
+  help.set =
+      "override a scenario value before the candidates are applied: --set key.path=value "
+      "(repeatable)";
+  help.quiet = "no progress or notes on stderr";
+  const auto parsed = parse_scenario_command(kCommand, args, opts, a, help, 2);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
+  const bool quiet = a.quiet;
   if (!vm.count("vary")) usage("missing --vary KEY=VALUES, e.g. --vary cluster.spares=0..64:8");
-  if (vm.count("reps") && reps < 2) {
-    usage("--reps must be >= 2 (paired standard errors need two replications)");
-  }
-  if (vm.count("seed") && seed < 0) usage("--seed must be >= 0");
   if (vm.count("min-cost") && vm.count("deadline-p95")) {
     usage("give either --min-cost or --deadline-p95, not both");
   }
@@ -439,19 +423,18 @@ int recommend_command(const std::vector<std::string>& args) {
     }
     if (!(*deadline_h > 0.0)) usage("--deadline-p95 must be > 0");
   }
-  const unsigned thread_count = resolve_threads(threads, kCommand);
+  const unsigned thread_count = resolve_threads(a.threads, kCommand);
   const Vary vary = parse_vary(vary_arg);
 
   // Everything is checked before anything is simulated.
-  sim::ConfigNode root = sim::load_config_file(scenario_path);
-  for (const std::string& o : overrides) sim::apply_override(root, o);
-  const models::Scenario base = models::scenario_from_config(root, scenario_path);
+  sim::ConfigNode root = a.load();
+  const models::Scenario base = models::scenario_from_config(root, a.scenario_path);
   check_varied_key(root, vary);
   std::vector<Evaluated> ev;
   for (const Candidate& c : vary.candidates) {
     Evaluated e;
     e.candidate = c;
-    e.scenario = candidate_scenario(root, vary, c, scenario_path);
+    e.scenario = candidate_scenario(root, vary, c, a.scenario_path);
     if (!models::priced(e.scenario)) {
       usage(
           "the scenario has no prices; recommend compares costs: set cost.node_hour_usd (e.g. "
@@ -463,10 +446,9 @@ int recommend_command(const std::vector<std::string>& args) {
     std::cerr << "goodsim recommend: note: the sweep block is ignored; only --vary is simulated\n";
   }
 
-  const std::int64_t replications = vm.count("reps") ? reps : base.montecarlo.replications;
+  const std::int64_t replications = a.replications_or(base.montecarlo.replications);
   if (replications < 2) usage("montecarlo.replications must be >= 2 for recommend (use --reps)");
-  const std::uint64_t run_seed =
-      vm.count("seed") ? static_cast<std::uint64_t>(seed) : base.montecarlo.seed;
+  const std::uint64_t run_seed = a.seed_or(base.montecarlo.seed);
 
   // Simulate: the same seed for every candidate (common random numbers).
   ProgressPrinter progress("recommend", !quiet);

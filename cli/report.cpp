@@ -95,8 +95,9 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
     for (std::size_t c = 0; c < s.cluster.causes.size(); ++c) {
       const double n = sum.interruptions_by_cause_mean[c];
       char line[160];
-      std::snprintf(line, sizeof line, "  %-28s %8.1f  %5.1f %%  %s\n", s.cluster.causes[c].name.c_str(),
-                    n, 100.0 * n / i.mean, to_string(s.cluster.causes[c].handling));
+      std::snprintf(line, sizeof line, "  %-28s %8.1f  %5.1f %%  %s\n",
+                    s.cluster.causes[c].name.c_str(), n, 100.0 * n / i.mean,
+                    to_string(s.cluster.causes[c].handling));
       out << line;
     }
   }

@@ -128,21 +128,14 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
   sim::h5::Table t;
   t.columns = {Col{"point", "", names}};
   for (Col& col : params) t.columns.push_back(std::move(col));
-  t.columns.insert(t.columns.end(),
-              {Col{"nodes", "count", nodes},
-               Col{"spares", "count", spares},
-               Col{"node_mtbf_h", "h", mtbf},
-               Col{"checkpoint_interval_h", "h", interval},
-               Col{"goodput_mean", "1", gm},
-               Col{"goodput_ci95", "1", gci},
-               Col{"goodput_p5", "1", g5},
-               Col{"goodput_p50", "1", g50},
-               Col{"goodput_p95", "1", g95},
-               Col{"wall_mean_h", "h", wm},
-               Col{"wall_p95_h", "h", w95},
-               Col{"interruptions_mean", "count", im},
-               Col{"cost_mean_usd", "USD", cm},
-               Col{"cost_p95_usd", "USD", c95}});
+  t.columns.insert(
+      t.columns.end(),
+      {Col{"nodes", "count", nodes}, Col{"spares", "count", spares}, Col{"node_mtbf_h", "h", mtbf},
+       Col{"checkpoint_interval_h", "h", interval}, Col{"goodput_mean", "1", gm},
+       Col{"goodput_ci95", "1", gci}, Col{"goodput_p5", "1", g5}, Col{"goodput_p50", "1", g50},
+       Col{"goodput_p95", "1", g95}, Col{"wall_mean_h", "h", wm}, Col{"wall_p95_h", "h", w95},
+       Col{"interruptions_mean", "count", im}, Col{"cost_mean_usd", "USD", cm},
+       Col{"cost_p95_usd", "USD", c95}});
   return t;
 }
 

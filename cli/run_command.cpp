@@ -8,6 +8,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/results_file.h"
+#include "cli/scenario_args.h"
 #include "models/monte_carlo.h"
 #include "models/scenario_loader.h"
 
@@ -36,55 +37,32 @@ options)";
 int run_command(const std::vector<std::string>& args) {
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
-  std::int64_t reps = 0;
-  std::int64_t seed = -1;
-  std::int64_t threads = 0;
-  std::vector<std::string> overrides;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
       ("output,o", po::value(&output)->default_value(output), "HDF5 results file")
-      ("no-output", "do not write a results file")
-      ("reps,r", po::value(&reps), "replications (default: montecarlo.replications, else 1000)")
-      ("seed,s", po::value(&seed), "random seed >= 0 (default: montecarlo.seed, else 1)")
-      ("threads,t", po::value(&threads)->default_value(0), "worker threads; 0 = all cores")
-      ("set", po::value(&overrides)->composing(), "override a scenario value: --set key.path=value (repeatable)")
-      ("quiet,q", "no progress output on stderr");
+      ("no-output", "do not write a results file");
   // clang-format on
-  po::options_description hidden;
-  std::string scenario_path;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
-  if (scenario_path.empty()) throw UsageError("run", "missing SCENARIO (a YAML file)");
-  if (vm.count("reps") && reps < 1) throw UsageError("run", "--reps must be >= 1");
-  if (vm.count("seed") && seed < 0) throw UsageError("run", "--seed must be >= 0");
+  ScenarioArgs a;
+  const auto parsed = parse_scenario_command("run", args, opts, a);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   const bool write_output = !vm.count("no-output");
   if (write_output && output.empty()) throw UsageError("run", "--output must not be empty");
 
-  sim::ConfigNode root = sim::load_config_file(scenario_path);
-  for (const std::string& o : overrides) sim::apply_override(root, o);
-  const models::Scenario scenario = models::scenario_from_config(root, scenario_path);
-  if (root.find("sweep")) {
+  const sim::ConfigNode root = a.load();
+  const models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);
+  if (root.find("sweep")) {  // shown even with --quiet: it changes what is simulated
     std::cerr << "goodsim run: note: simulating the base scenario only; the sweep block is "
                  "ignored (use goodsim sweep to run its points)\n";
   }
 
   RunInfo info;
-  info.replications = vm.count("reps") ? reps : scenario.montecarlo.replications;
-  info.seed = vm.count("seed") ? static_cast<std::uint64_t>(seed) : scenario.montecarlo.seed;
-  info.threads = resolve_threads(threads, "run");
+  info.replications = a.replications_or(scenario.montecarlo.replications);
+  info.seed = a.seed_or(scenario.montecarlo.seed);
+  info.threads = resolve_threads(a.threads, "run");
 
-  ProgressPrinter progress("replications", !vm.count("quiet"));
+  ProgressPrinter progress("replications", !a.quiet);
   models::RunOptions run;
   run.replications = info.replications;
   run.seed = info.seed;

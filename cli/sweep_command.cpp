@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/results_file.h"
+#include "cli/scenario_args.h"
 #include "cli/sweep.h"
 #include "models/scenario_loader.h"
 #include "models/sweep.h"
@@ -129,70 +130,54 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
 int sweep_command(const std::vector<std::string>& args) {
   po::options_description opts(kSweepHelp);
   std::string output = "sweep.h5";
-  std::int64_t reps = 0;
-  std::int64_t seed = -1;
-  std::int64_t threads = 0;
-  std::vector<std::string> overrides;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
       ("output,o", po::value(&output)->default_value(output), "HDF5 results file; completed points wait in <output>.parts/")
-      ("reps,r", po::value(&reps), "replications per point (default: montecarlo.replications, else 1000)")
-      ("seed,s", po::value(&seed), "random seed >= 0, the same for every point (default: montecarlo.seed, else 1)")
-      ("threads,t", po::value(&threads)->default_value(0), "worker threads; 0 = all cores")
-      ("set", po::value(&overrides)->composing(), "override a base scenario value before the sweep is applied: --set key.path=value (repeatable); --set 'sweep={...}' replaces the sweep")
       ("resume", "continue an interrupted sweep from <output>.parts/ (same scenario, --set, --reps and --seed)")
-      ("force", "overwrite an output file that holds something other than this sweep")
-      ("quiet,q", "no progress or notes on stderr");
+      ("force", "overwrite an output file that holds something other than this sweep");
   // clang-format on
-  po::options_description hidden;
-  std::string scenario_path;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
-  if (scenario_path.empty()) throw UsageError("sweep", "missing SCENARIO (a YAML file)");
-  if (vm.count("reps") && reps < 1) throw UsageError("sweep", "--reps must be >= 1");
-  if (vm.count("seed") && seed < 0) throw UsageError("sweep", "--seed must be >= 0");
+  ScenarioArgs a;
+  ScenarioArgHelp help;
+  help.reps = "replications per point (default: montecarlo.replications, else 1000)";
+  help.seed = "random seed >= 0, the same for every point (default: montecarlo.seed, else 1)";
+  help.set =
+      "override a base scenario value before the sweep is applied: --set key.path=value "
+      "(repeatable); --set 'sweep={...}' replaces the sweep";
+  help.quiet = "no progress or notes on stderr";
+  const auto parsed = parse_scenario_command("sweep", args, opts, a, help);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   if (output.empty()) throw UsageError("sweep", "--output must not be empty");
 
-  sim::ConfigNode root = sim::load_config_file(scenario_path);
-  for (const std::string& o : overrides) sim::apply_override(root, o);
+  sim::ConfigNode root = a.load();
   const models::SweepSpec spec = models::read_sweep(root);
   if (spec.empty()) {
-    models::scenario_from_config(root, scenario_path);  // a broken scenario says so first
+    models::scenario_from_config(root, a.scenario_path);  // a broken scenario says so first
   }
-  for (const std::string& o : overrides) {
+  for (const std::string& o : a.overrides) {
     const std::string key = o.substr(0, o.find('='));
     for (const models::SweepKey* k : spec.keys()) {
-      if (k->path == key && !vm.count("quiet")) {
+      if (k->path == key && !a.quiet) {
         std::cerr << "goodsim sweep: note: the sweep sets '" << key << "' on every point, so --set "
                   << o << " only changes the base scenario\n";
       }
     }
   }
   SweepRun run;
-  run.points = models::expand_sweep(root, spec, scenario_path);
+  run.points = models::expand_sweep(root, spec, a.scenario_path);
   run.scenario_yaml = sim::to_yaml(root);
-  run.scenario_file = scenario_path;
+  run.scenario_file = a.scenario_path;
 
   SweepOptions options;
   const models::Scenario& base = run.points.front().scenario;  // montecarlo is never swept
   options.output = output;
-  options.replications = vm.count("reps") ? reps : base.montecarlo.replications;
-  options.seed = vm.count("seed") ? static_cast<std::uint64_t>(seed) : base.montecarlo.seed;
-  options.threads = resolve_threads(threads, "sweep");
+  options.replications = a.replications_or(base.montecarlo.replications);
+  options.seed = a.seed_or(base.montecarlo.seed);
+  options.threads = resolve_threads(a.threads, "sweep");
   options.resume = vm.count("resume") > 0;
   options.force = vm.count("force") > 0;
-  options.quiet = vm.count("quiet") > 0;
+  options.quiet = a.quiet;
   run.fingerprint = sweep_fingerprint(root, spec, options.replications, options.seed);
 
   const SweepOutcome outcome = run_sweep(run, options);
