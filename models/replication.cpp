@@ -49,12 +49,11 @@ class Replication {
         repair_time_(*s.cluster.repair.distribution),
         clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
         clock_ignores_entries_(clock_->ignores_entries()),
+        clock_proposes_(clock_->proposes()),
+        picks_(seed, index, sim::StreamPurpose::kCauses),
         slot_aware_(s.cluster.domain_size > 0),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
-    if (slot_aware_ || !s.cluster.causes.empty()) {
-      causes_rng_.emplace(seed, index, sim::StreamPurpose::kCauses);  // seeding costs: only if used
-    }
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
     if (!s.cluster.causes.empty()) {
       double total = 0.0;
@@ -137,13 +136,16 @@ class Replication {
 
   void on_failure(double t) {
     settle(t);
-    bool hit = clock_->take_failure(slot_aware_ ? 0 : empty_slots_);
+    clock_->take_failure();
     schedule_failure();
+    // Thinning: a proposal lands on a uniformly chosen slot and is void if the slot is empty.
+    bool hit = true;
     std::int64_t slot = -1;
-    if (hit && slot_aware_) {  // thinning by the real slot: a proposal on an empty slot is void
-      slot = std::min(static_cast<std::int64_t>(causes_rng_->uniform() * nodes_d_),
-                      s_.cluster.nodes - 1);
+    if (slot_aware_) {
+      slot = std::min(static_cast<std::int64_t>(picks_.uniform() * nodes_d_), s_.cluster.nodes - 1);
       hit = occupied_[static_cast<std::size_t>(slot)] != 0;
+    } else if (clock_proposes_ && empty_slots_ > 0) {
+      hit = picks_.uniform() * nodes_d_ >= static_cast<double>(empty_slots_);
     }
     if (!hit) {
       commit_fill_if_certain();  // a void proposal cannot pre-empt the fill
@@ -173,7 +175,7 @@ class Replication {
   // Picks the failure's cause by share; nullptr when the scenario has no taxonomy.
   const CauseSpec* draw_cause() {
     if (cause_cdf_.empty()) return nullptr;
-    const double u = causes_rng_->uniform();
+    const double u = picks_.uniform();
     std::size_t i = 0;
     while (i + 1 < cause_cdf_.size() && u >= cause_cdf_[i]) ++i;
     ++result_.interruptions_by_cause[i];
@@ -252,7 +254,8 @@ class Replication {
   sim::EventQueue<EventKind> queue_;
   std::unique_ptr<FailureClock> clock_;
   const bool clock_ignores_entries_;
-  std::optional<sim::RandomStream> causes_rng_;
+  const bool clock_proposes_;
+  sim::PickStream picks_;  // slot and cause picks, apart from the failure times
   const bool slot_aware_;  // slots tracked one by one (failure domains need it)
   const double nodes_d_;
   std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_

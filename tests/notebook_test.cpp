@@ -29,8 +29,6 @@
 
 #include "tests/test_support.h"
 
-extern char** environ;
-
 namespace goodsim::test {
 namespace {
 
@@ -39,80 +37,12 @@ const fs::path kPlotScript = kSourceDir / "scripts" / "plot.py";
 const fs::path kNotebook = kSourceDir / "docs" / "notebooks" / "explore.ipynb";
 constexpr const char* kPython = "/usr/bin/python3";
 
-// Runs argv[0] (a path) with `argv` in `cwd`, with the environment of this process minus
-// PYTHONPATH/PYTHONHOME (they could point /usr/bin/python3 at another installation) plus
-// `extra_env` ("NAME=value"). Like run_goodsim in test_support.h, but for any program.
-RunResult run_program(const std::vector<std::string>& args, const fs::path& cwd,
-                      const std::vector<std::string>& extra_env = {},
-                      std::chrono::seconds timeout = std::chrono::seconds(300)) {
-  TempDir capture;
-  const std::string out_path = (capture / "stdout").string();
-  const std::string err_path = (capture / "stderr").string();
-  const std::string dir = cwd.string();
-
-  std::vector<std::string> storage = args;
-  std::vector<char*> argv;
-  for (std::string& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-
-  std::vector<std::string> env_storage;
-  auto overridden = [&](const std::string& entry) {
-    const std::string name = entry.substr(0, entry.find('=') + 1);
-    if (name == "PYTHONPATH=" || name == "PYTHONHOME=") return true;
-    for (const std::string& e : extra_env) {
-      if (e.compare(0, name.size(), name) == 0) return true;
-    }
-    return false;
-  };
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (!overridden(*e)) env_storage.emplace_back(*e);
-  }
-  env_storage.insert(env_storage.end(), extra_env.begin(), extra_env.end());
-  std::vector<char*> envp;
-  for (std::string& s : env_storage) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  RunResult result;
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork failed: " << std::strerror(errno);
-    return result;
-  }
-  if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int in = ::open("/dev/null", O_RDONLY);
-    if (out < 0 || err < 0 || in < 0 || ::chdir(dir.c_str()) != 0) ::_exit(126);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-
-  int status = 0;
-  bool timed_out = false;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) {
-      ADD_FAILURE() << "waitpid failed: " << std::strerror(errno);
-      return result;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      ADD_FAILURE() << args[0] << " timed out after " << timeout.count() << " s";
-      timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (!timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  result.out = read_text(out_path);
-  result.err = read_text(err_path);
-  return result;
+// Runs a program with the environment of this process minus PYTHONPATH/PYTHONHOME (they
+// could point /usr/bin/python3 at another installation) plus `extra_env`.
+RunResult run_python_tool(const std::vector<std::string>& args, const fs::path& cwd,
+                          const std::vector<std::string>& extra_env = {},
+                          std::chrono::seconds timeout = std::chrono::seconds(300)) {
+  return run_program(args, cwd, extra_env, {"PYTHONPATH", "PYTHONHOME"}, timeout);
 }
 
 // Environment for the Python children: no bytecode written into the source tree, and
@@ -136,8 +66,8 @@ bool python_can_import(const std::string& modules) {
   bool ok = false;
   if (fs::exists(kPython)) {
     TempDir dir;
-    ok = run_program({kPython, "-c", "import " + modules}, dir.path(), python_env(dir),
-                     std::chrono::seconds(120))
+    ok = run_python_tool({kPython, "-c", "import " + modules}, dir.path(), python_env(dir),
+                         std::chrono::seconds(120))
              .exit_code == 0;
   }
   return cache[modules] = ok;
@@ -314,14 +244,14 @@ class PlotTest : public ::testing::Test {
     if (!fs::exists(script)) write_text(script, kMakeSweep);
     const fs::path out = dir_ / (kind + ".h5");
     const RunResult r =
-        run_program({kPython, script.string(), kind, out.string()}, dir_.path(), env());
+        run_python_tool({kPython, script.string(), kind, out.string()}, dir_.path(), env());
     EXPECT_EQ(r.exit_code, 0) << r;
     return out;
   }
 
   RunResult plot(std::vector<std::string> args) {
     args.insert(args.begin(), kPlotScript.string());  // runs through its #!/usr/bin/python3
-    return run_program(args, dir_.path(), env());
+    return run_python_tool(args, dir_.path(), env());
   }
 
   // Runs plot.py on `input` into a fresh directory; expects success and exactly `expected`.
@@ -506,7 +436,7 @@ class NotebookTest : public PlotTest {
   std::string execute(const fs::path& results) {
     std::vector<std::string> e = env();
     e.push_back("GOODSIM_RESULTS=" + results.string());
-    const RunResult r = run_program(
+    const RunResult r = run_python_tool(
         {kPython, "-m", "nbconvert", "--to", "notebook", "--execute", kNotebook.string(),
          "--output-dir", dir_.path().string(), "--output", "executed.ipynb",
          "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=300"},

@@ -22,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+extern char** environ;
+
 namespace goodsim::test {
 
 namespace fs = std::filesystem;
@@ -90,25 +92,45 @@ inline std::ostream& operator<<(std::ostream& os, const RunResult& r) {
             << r.err << "--------------";
 }
 
-// Runs the goodsim executable with `args` in working directory `cwd`. stdout and stderr are
-// captured through files in a private directory, so `cwd` only ever holds what goodsim itself
-// writes there. A run taking longer than `timeout` is killed (exit_code -1).
-inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::path& cwd,
+// Runs the program `args[0]` (a path) with `args` in working directory `cwd`. The child gets
+// this process's environment without the variables named in `drop_env`, plus `extra_env`
+// ("NAME=value"). stdout and stderr are captured through files in a private directory, so
+// `cwd` only ever holds what the program writes there. A run taking longer than `timeout` is
+// killed (exit_code -1).
+inline RunResult run_program(const std::vector<std::string>& args, const fs::path& cwd,
+                             const std::vector<std::string>& extra_env = {},
+                             const std::vector<std::string>& drop_env = {},
                              std::chrono::seconds timeout = std::chrono::seconds(120)) {
   TempDir capture;
   const std::string out_path = (capture / "stdout").string();
   const std::string err_path = (capture / "stderr").string();
-  const std::string binary = GOODSIM_BINARY;
   const std::string dir = cwd.string();
 
   // Everything the child needs is prepared before fork: between fork and exec only
   // async-signal-safe calls are allowed (the test process may have had threads).
-  std::vector<std::string> storage;
-  storage.push_back(binary);
-  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<std::string> storage = args;
   std::vector<char*> argv;
   for (std::string& s : storage) argv.push_back(s.data());
   argv.push_back(nullptr);
+
+  std::vector<std::string> env_storage;
+  const auto replaced = [&](const std::string& entry) {
+    const std::string name = entry.substr(0, entry.find('='));
+    for (const std::string& d : drop_env) {
+      if (d == name) return true;
+    }
+    for (const std::string& e : extra_env) {
+      if (e.substr(0, e.find('=')) == name) return true;
+    }
+    return false;
+  };
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!replaced(*e)) env_storage.emplace_back(*e);
+  }
+  env_storage.insert(env_storage.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> envp;
+  for (std::string& s : env_storage) envp.push_back(s.data());
+  envp.push_back(nullptr);
 
   RunResult result;
   const pid_t pid = ::fork();
@@ -124,7 +146,7 @@ inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::pat
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
 
@@ -141,7 +163,7 @@ inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::pat
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      ADD_FAILURE() << "goodsim timed out after " << timeout.count() << " s";
+      ADD_FAILURE() << args[0] << " timed out after " << timeout.count() << " s";
       timed_out = true;
       break;
     }
@@ -151,6 +173,14 @@ inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::pat
   result.out = read_text(out_path);
   result.err = read_text(err_path);
   return result;
+}
+
+// Runs the goodsim executable with `args` in working directory `cwd` (see run_program).
+inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::path& cwd,
+                             std::chrono::seconds timeout = std::chrono::seconds(120)) {
+  std::vector<std::string> argv{GOODSIM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, cwd, {}, {}, timeout);
 }
 
 }  // namespace goodsim::test

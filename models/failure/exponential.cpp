@@ -1,8 +1,9 @@
 // Exponential time to failure (model v1). Memorylessness allows thinning: failure proposals
 // arrive at the full rate nodes / node_mtbf, each picks a slot uniformly, and a proposal that
-// picks an empty slot is void. The proposal stream then does not depend on the job's state,
-// so nothing is redrawn when slots empty or fill, and every configuration sees the same
-// proposal times for the same seed (common random numbers).
+// picks an empty slot is void (the replication decides, from a pick stream of its own). The
+// proposal times then do not depend on the job's state: nothing is redrawn when slots empty
+// or fill, and every configuration sees the same proposal times for the same seed (common
+// random numbers).
 
 #include <limits>
 
@@ -15,21 +16,17 @@ namespace {
 class ExponentialClock final : public FailureClock {
  public:
   ExponentialClock(double node_mtbf_h, std::int64_t nodes, sim::RandomStream& rng)
-      : mean_gap_(node_mtbf_h / static_cast<double>(nodes)), nodes_(nodes), rng_(rng) {
+      : mean_gap_(node_mtbf_h / static_cast<double>(nodes)), rng_(rng) {
     next_ = rng_.exponential(mean_gap_);
   }
   double next_failure() const override { return next_; }
-  bool take_failure(std::int64_t empty_slots) override {
-    next_ += rng_.exponential(mean_gap_);
-    if (empty_slots == 0) return true;
-    return rng_.uniform() * static_cast<double>(nodes_) >= static_cast<double>(empty_slots);
-  }
+  void take_failure() override { next_ += rng_.exponential(mean_gap_); }
+  bool proposes() const override { return true; }
   void nodes_entered(double, std::int64_t) override {}
   bool ignores_entries() const override { return true; }
 
  private:
   double mean_gap_;
-  std::int64_t nodes_;
   sim::RandomStream& rng_;
   double next_;
 };

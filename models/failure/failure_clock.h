@@ -19,11 +19,13 @@ namespace goodsim::models {
 class FailureClock {
  public:
   virtual ~FailureClock() = default;
-  // Time of the next failure event (may be a void proposal, see take_failure); +inf if none.
+  // Time of the next failure event; +inf if none.
   virtual double next_failure() const = 0;
-  // Consumes the event at next_failure(). Returns false if it was void (it landed on an
-  // empty slot); `empty_slots` is the number of empty slots at that moment.
-  virtual bool take_failure(std::int64_t empty_slots) = 0;
+  // Consumes the event at next_failure().
+  virtual void take_failure() = 0;
+  // True if events are proposals at the full rate nodes / MTBF, to be thinned by the caller:
+  // a proposal that lands on an empty slot is void (see models/failure/exponential.cpp).
+  virtual bool proposes() const { return false; }
   // `count` fresh nodes entered empty slots at time t.
   virtual void nodes_entered(double t, std::int64_t count) = 0;
   // True if nodes_entered is a no-op (memoryless clocks): the replication then skips the

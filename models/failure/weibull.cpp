@@ -34,7 +34,7 @@ class WeibullClock final : public FailureClock {
     return replacements_.empty() ? cohort_next_ : std::min(cohort_next_, replacements_.front());
   }
 
-  bool take_failure(std::int64_t) override {
+  void take_failure() override {
     if (!replacements_.empty() && replacements_.front() < cohort_next_) {
       std::pop_heap(replacements_.begin(), replacements_.end(), std::greater<>());
       replacements_.pop_back();
@@ -42,7 +42,7 @@ class WeibullClock final : public FailureClock {
       --cohort_left_;
       advance_cohort();
     }
-    return true;  // every clock belongs to a node in a slot: nothing is void
+    // Every clock belongs to a node in a slot: nothing is void.
   }
 
   void nodes_entered(double t, std::int64_t count) override {
