@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include "models/cluster/repair_pipeline.h"
 #include "models/failure/failure_clock.h"
 #include "models/repair/repair_distribution.h"
+#include "sim/error.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
 
@@ -43,6 +45,7 @@ class Replication {
  public:
   Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index)
       : s_(s),
+        index_(index),
         checkpoints_(s.job.work_h, s.checkpoint.interval_h, s.checkpoint.write_h),
         failures_(seed, index, sim::StreamPurpose::kFailures),
         repairs_(seed, index, sim::StreamPurpose::kRepairs),
@@ -68,7 +71,9 @@ class Replication {
   ReplicationResult run() {
     plan_.done = checkpoints_.time_to_finish(0);  // computing from t = 0: nothing to restart
     schedule_failure();
+    const double wall_cap = s_.job.work_h * s_.montecarlo.max_wall_factor;
     while (const auto ev = queue_.pop_before(plan_.done)) {
+      if (ev->time > wall_cap) throw_cannot_finish(wall_cap);
       ++result_.events;
       dispatch(ev->time, ev->payload);
     }
@@ -78,6 +83,19 @@ class Replication {
   }
 
  private:
+  [[noreturn]] void throw_cannot_finish(double wall_cap) const {
+    char msg[400];
+    std::snprintf(msg, sizeof msg,
+                  "replication %llu simulated %.0f h, more than %g x the work, without finishing "
+                  "(%lld interruptions so far): with these failure, spare and checkpoint settings "
+                  "the job can hardly finish; raise montecarlo.max_wall_factor to simulate it "
+                  "anyway",
+                  static_cast<unsigned long long>(index_), wall_cap, s_.montecarlo.max_wall_factor,
+                  static_cast<long long>(result_.interruptions));
+    throw sim::InputError(sim::SourceLocation{s_.source_file, 0, 0}, "montecarlo.max_wall_factor",
+                          msg);
+  }
+
   void dispatch(double t, EventKind kind) {
     switch (kind) {
       case EventKind::kFailure:
@@ -247,6 +265,7 @@ class Replication {
   }
 
   const Scenario& s_;
+  const std::uint64_t index_;
   PeriodicCheckpoints checkpoints_;
   sim::RandomStream failures_;
   sim::RandomStream repairs_;

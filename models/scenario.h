@@ -96,6 +96,9 @@ struct CostSpec {
 struct MonteCarloSpec {
   std::int64_t replications = 1000;
   std::uint64_t seed = 1;
+  // A replication that simulates more than this multiple of the work without finishing is
+  // stopped with an error: the job can hardly finish (goodput below 0.1 % by default).
+  double max_wall_factor = 1000.0;
 };
 
 struct Scenario {

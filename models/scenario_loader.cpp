@@ -208,6 +208,12 @@ MonteCarloSpec read_montecarlo(const ConfigNode* n) {
   if (const ConfigNode* seed = r.optional("seed")) {
     m.seed = static_cast<std::uint64_t>(int_at_least(*seed, 0));
   }
+  if (const ConfigNode* cap = r.optional("max_wall_factor")) {
+    m.max_wall_factor = cap->as_double();
+    if (!(m.max_wall_factor >= 1.0)) {
+      throw cap->error("expected a number >= 1 (a multiple of the work), got " + cap->describe());
+    }
+  }
   r.finish();
   return m;
 }

@@ -10,6 +10,7 @@
 #include "models/repair/repair_distribution.h"
 #include "models/replication.h"
 #include "models/scenario_loader.h"
+#include "sim/error.h"
 
 namespace goodsim::models {
 namespace {
@@ -132,6 +133,40 @@ TEST(ModelV1, FewerSparesMeanMoreWaiting) {
   EXPECT_GT(few.bucket_mean_h[static_cast<std::size_t>(Bucket::kWaitSpares)],
             many.bucket_mean_h[static_cast<std::size_t>(Bucket::kWaitSpares)]);
   EXPECT_GT(few.wall_h.mean - many.wall_h.mean, 3 * (few.wall_h.std_error + many.wall_h.std_error));
+}
+
+}  // namespace
+}  // namespace goodsim::models
+
+namespace goodsim::models {
+namespace {
+
+TEST(ModelV1, AJobThatCanHardlyFinishStopsWithAClearError) {
+  // No checkpoints, 100 h of work, a failure every 2 h: expected wall time ~ 2 e^50 h.
+  Scenario s = SingleNode{}.scenario();
+  s.source_file = "never.yaml";
+  s.cluster.nodes = 50;
+  s.cluster.spares = 1000;
+  s.cluster.failure.node_mtbf_h = 100.0;
+  s.job.work_h = 100.0;
+  s.montecarlo.max_wall_factor = 10.0;
+  try {
+    simulate_replication(s, 1, 0);
+    FAIL() << "a job that cannot finish returned";
+  } catch (const sim::InputError& e) {
+    EXPECT_EQ(e.key(), "montecarlo.max_wall_factor");
+    EXPECT_NE(std::string(e.what()).find("never.yaml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("can hardly finish"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ModelV1, TheWallCapDoesNotTouchJobsThatFinish) {
+  Scenario s = SingleNode{}.scenario();
+  s.montecarlo.max_wall_factor = 1000.0;
+  const auto a = simulate_replication(s, 4, 2);
+  s.montecarlo.max_wall_factor = 1e9;
+  const auto b = simulate_replication(s, 4, 2);
+  EXPECT_EQ(a.wall_h, b.wall_h);
 }
 
 }  // namespace
