@@ -48,7 +48,7 @@ void write_markdown(const std::string& path, const std::vector<models::Validatio
     bool any_note = false;
     for (const auto& r : rows) {
       if (r.note.empty()) continue;
-      if (!any_note) md << "\n## Findings\n\n";
+      if (!any_note) md << "\n## Findings and notes\n\n";
       any_note = true;
       md << "- **" << r.source << ", " << r.name << "**: " << r.note << ".\n";
     }
