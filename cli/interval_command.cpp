@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/scenario_args.h"
 #include "models/daly.h"
 #include "sim/config.h"
 #include "sim/format.h"
@@ -63,13 +64,9 @@ int interval_command(const std::vector<std::string>& args) {
       ("write", po::value<std::string>(), "blocking checkpoint write time (delta)")
       ("restart", po::value<std::string>()->default_value("0"), "restart + load time after a failure (R)");
   // clang-format on
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(opts).run(), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  const auto parsed = parse_command(args, opts);
+  if (!parsed) return 0;
+  const po::variables_map& vm = *parsed;
   double mtbf = 0.0;
   if (vm.count("mtbf") && !vm.count("node-mtbf")) {
     mtbf = hours_option(vm, "mtbf");

@@ -14,6 +14,18 @@ sim::ConfigNode ScenarioArgs::load() const {
   return root;
 }
 
+std::optional<po::variables_map> parse_command(const std::vector<std::string>& args,
+                                               const po::options_description& opts) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return std::nullopt;
+  }
+  po::notify(vm);
+  return vm;
+}
+
 std::optional<po::variables_map> parse_scenario_command(
     const std::string& command, const std::vector<std::string>& args, po::options_description& opts,
     ScenarioArgs& out, const ScenarioArgHelp& help, std::int64_t min_reps) {

@@ -36,6 +36,11 @@ struct ScenarioArgs {
   }
 };
 
+// Parses `args` against `opts` (no positional arguments). Returns nullopt after printing the
+// help for --help.
+std::optional<boost::program_options::variables_map> parse_command(
+    const std::vector<std::string>& args, const boost::program_options::options_description& opts);
+
 // Adds the shared options to `opts`, parses `args` with SCENARIO as the positional argument
 // and checks SCENARIO is given, --reps >= min_reps and --seed >= 0 (UsageError otherwise).
 // Returns nullopt after printing the help for --help.

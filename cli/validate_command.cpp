@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/scenario_args.h"
 #include "goodsim/version.h"
 #include "models/validation.h"
 #include "sim/atomic_file.h"
@@ -69,13 +70,7 @@ int validate_command(const std::vector<std::string>& args) {
       ("markdown", po::value(&markdown), "also write the table as Markdown to FILE")
       ("threads,t", po::value(&threads)->default_value(0), "worker threads; 0 = all cores");
   // clang-format on
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(opts).run(), vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
-  po::notify(vm);
+  if (!parse_command(args, opts)) return 0;
 
   const auto start = std::chrono::steady_clock::now();
   const auto rows = models::run_validation(resolve_threads(threads, "validate"));

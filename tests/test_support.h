@@ -92,6 +92,22 @@ inline std::ostream& operator<<(std::ostream& os, const RunResult& r) {
             << r.err << "--------------";
 }
 
+// In a forked child: stdin from /dev/null, stdout and stderr to the given files, working
+// directory `dir`, then exec. Only async-signal-safe calls (the parent may have threads).
+[[noreturn]] inline void exec_captured(std::vector<char*>& argv, char** envp,
+                                       const std::string& dir, const std::string& out_path,
+                                       const std::string& err_path) {
+  const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int in = ::open("/dev/null", O_RDONLY);
+  if (out < 0 || err < 0 || in < 0 || ::chdir(dir.c_str()) != 0) ::_exit(126);
+  ::dup2(in, 0);
+  ::dup2(out, 1);
+  ::dup2(err, 2);
+  ::execve(argv[0], argv.data(), envp);
+  ::_exit(127);
+}
+
 // Runs the program `args[0]` (a path) with `args` in working directory `cwd`. The child gets
 // this process's environment without the variables named in `drop_env`, plus `extra_env`
 // ("NAME=value"). stdout and stderr are captured through files in a private directory, so
@@ -138,17 +154,7 @@ inline RunResult run_program(const std::vector<std::string>& args, const fs::pat
     ADD_FAILURE() << "fork failed: " << std::strerror(errno);
     return result;
   }
-  if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int in = ::open("/dev/null", O_RDONLY);
-    if (out < 0 || err < 0 || in < 0 || ::chdir(dir.c_str()) != 0) ::_exit(126);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
+  if (pid == 0) exec_captured(argv, envp.data(), dir, out_path, err_path);
 
   int status = 0;
   bool timed_out = false;
@@ -207,17 +213,7 @@ class GoodsimProcess {
       ADD_FAILURE() << "fork failed: " << std::strerror(errno);
       return;
     }
-    if (pid_ == 0) {
-      const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int in = ::open("/dev/null", O_RDONLY);
-      if (out < 0 || err < 0 || in < 0 || ::chdir(dir.c_str()) != 0) ::_exit(126);
-      ::dup2(in, 0);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
+    if (pid_ == 0) exec_captured(argv, environ, dir, out_path, err_path);
   }
   GoodsimProcess(const GoodsimProcess&) = delete;
   GoodsimProcess& operator=(const GoodsimProcess&) = delete;
