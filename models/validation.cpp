@@ -33,15 +33,22 @@ ValidationRow row(std::string source, std::string name, std::string published, s
           {}};
 }
 
+// A hot-spare cluster with exponential failures and repairs; callers set checkpoint and recovery.
+Scenario cluster_scenario(std::int64_t nodes, std::int64_t spares, double node_mtbf_h,
+                          double repair_mean_h, double work_h) {
+  Scenario s;
+  s.cluster.nodes = nodes;
+  s.cluster.spares = spares;
+  s.cluster.failure.node_mtbf_h = node_mtbf_h;
+  s.cluster.repair.distribution = exponential_repair(repair_mean_h);
+  s.job.work_h = work_h;
+  return s;
+}
+
 // Daly's assumptions: unlimited spares, instant repair, nothing but restart + load.
 Scenario ideal_scenario(std::int64_t nodes, double node_mtbf_h, double work_h, double interval_h,
                         double write_h, double restart_h) {
-  Scenario s;
-  s.cluster.nodes = nodes;
-  s.cluster.spares = std::int64_t{1} << 40;
-  s.cluster.failure.node_mtbf_h = node_mtbf_h;
-  s.cluster.repair.distribution = exponential_repair(1e-9);
-  s.job.work_h = work_h;
+  Scenario s = cluster_scenario(nodes, std::int64_t{1} << 40, node_mtbf_h, 1e-9, work_h);
   s.checkpoint.interval_h = interval_h;
   s.checkpoint.write_h = write_h;
   s.recovery.restart_h = restart_h;
@@ -161,12 +168,7 @@ void meta_cases(std::vector<ValidationRow>& rows, unsigned threads) {
 // Llama 3 (arXiv 2407.21783): 419 unexpected interruptions in 54 days on 16k GPUs, and an
 // effective training time above 90 %.
 void llama3_cases(std::vector<ValidationRow>& rows, unsigned threads) {
-  Scenario s;
-  s.cluster.nodes = 2048;
-  s.cluster.spares = 16;
-  s.cluster.failure.node_mtbf_h = 6335.0;
-  s.cluster.repair.distribution = exponential_repair(24.0);
-  s.job.work_h = 1296.0;
+  Scenario s = cluster_scenario(2048, 16, 6335.0, 24.0, 1296.0);
   // What a > 90 % effective training time takes (assumed, not published): frequent
   // checkpoints with a short stall, and a recovery of about 9 minutes.
   s.checkpoint.interval_h = 10 * kMin;
@@ -200,12 +202,7 @@ void calibration_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     // MegaScale (NSDI '24): > 10,000 GPUs, > 100 restarts in several weeks, detection and
     // diagnosis < 10 min, catch-up from the checkpoint within 15 min, ETTR > 90 %.
     // configs/clusters/megascale-12k.yaml: 1,536 nodes, node MTBF 7,741 h, 16 spares.
-    Scenario s;
-    s.cluster.nodes = 1536;
-    s.cluster.spares = 16;
-    s.cluster.failure.node_mtbf_h = 7741.0;
-    s.cluster.repair.distribution = exponential_repair(24.0);
-    s.job.work_h = 504.0;                 // three weeks
+    Scenario s = cluster_scenario(1536, 16, 7741.0, 24.0, 504.0);  // three weeks of work
     s.checkpoint.interval_h = 10 * kMin;  // to pinned host memory in seconds, then async
     s.checkpoint.write_h = 5.0 / 3600.0;
     s.recovery = {"hot_spare", 10 * kMin, 0.0, 3 * kMin, 2 * kMin};
@@ -221,12 +218,7 @@ void calibration_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     // ByteRobust (SOSP '25): 97 % ETTR over 3 months on 9,600 GPUs; every-step in-memory
     // checkpoints under 0.9 % overhead; NIC faults detected in ~30 s; warm standby.
     // configs/clusters/byterobust-9600.yaml: 1,200 nodes, 5 spares replenished in 2 h.
-    Scenario s;
-    s.cluster.nodes = 1200;
-    s.cluster.spares = 5;
-    s.cluster.failure.node_mtbf_h = 6335.0;
-    s.cluster.repair.distribution = exponential_repair(2.0);
-    s.job.work_h = 2160.0;  // three months
+    Scenario s = cluster_scenario(1200, 5, 6335.0, 2.0, 2160.0);  // three months of work
     s.checkpoint.interval_h = 2 * kMin;
     s.checkpoint.write_h = 1.0 / 3600.0;  // 0.8 % overhead
     s.recovery = {"hot_spare", 0.5 * kMin, 1 * kMin, 3 * kMin, 1 * kMin};
@@ -244,12 +236,7 @@ void calibration_cases(std::vector<ValidationRow>& rows, unsigned threads) {
 // 7,024 H100s, Llama 3's failure rate) with 89.6 % goodput. Which recovery figures give that,
 // and how much each one moves it.
 void seed_article_case(std::vector<ValidationRow>& rows, unsigned threads) {
-  Scenario s;
-  s.cluster.nodes = 878;
-  s.cluster.spares = 16;
-  s.cluster.failure.node_mtbf_h = 6335.0;
-  s.cluster.repair.distribution = exponential_repair(48.0);
-  s.job.work_h = 1199.6;
+  Scenario s = cluster_scenario(878, 16, 6335.0, 48.0, 1199.6);
   s.checkpoint.interval_h = 20 * kMin;
   s.checkpoint.write_h = 0.5 * kMin;
   s.recovery = {"hot_spare", 5 * kMin, 5 * kMin, 10 * kMin, 5 * kMin};
