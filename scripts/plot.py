@@ -632,6 +632,15 @@ def _title(res, what):
     return f"{name}{what}"
 
 
+def _label_panels(axes, rows, cols, xlabel, ylabel):
+    """x labels on the bottom panel of each column, y labels on the first column."""
+    for k, ax in enumerate(axes):
+        if k // cols == rows - 1 or k + cols >= len(axes):
+            ax.set_xlabel(xlabel)
+        if k % cols == 0:
+            ax.set_ylabel(ylabel)
+
+
 def _setup_x(ax, xp: Parameter):
     vals = list(xp.levels)
     if vals and min(vals) > 0 and max(vals) / min(vals) >= 50:
@@ -890,11 +899,7 @@ def goodput_vs_parameter(res: Results, x=None, lines=None):
         ax.grid(alpha=0.3)
         if title:
             ax.set_title(title, fontsize=10)
-    for k, ax in enumerate(axes):
-        if k // cols == rows - 1 or k + cols >= len(axes):
-            ax.set_xlabel(layout.x.label)
-        if k % cols == 0:
-            ax.set_ylabel("goodput (productive / wall time)")
+    _label_panels(axes, rows, cols, layout.x.label, "goodput (productive / wall time)")
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     extra = []
@@ -944,11 +949,8 @@ def cost_vs_parameter(res: Results, x=None, lines=None):
         ax.margins(y=0.2)
         if title:
             ax.set_title(title, fontsize=10)
-    for k, ax in enumerate(axes):
-        if k // cols == rows - 1 or k + cols >= len(axes):
-            ax.set_xlabel(layout.x.label)
-        if k % cols == 0:
-            ax.set_ylabel("expected cost per run (USD" + (", log scale)" if log else ")"))
+    _label_panels(axes, rows, cols, layout.x.label,
+                  "expected cost per run (USD" + (", log scale)" if log else ")"))
     from matplotlib.lines import Line2D
     extra = [Line2D([], [], marker="*", color="0.4", mec="black", ls="", ms=12,
                     label="lowest expected cost")]
@@ -1135,11 +1137,9 @@ def _time_vs_parameter(res, layout, p50, p95):
         ax.grid(alpha=0.3)
         if title:
             ax.set_title(title, fontsize=10)
+    _label_panels(axes, rows, cols, layout.x.label,
+                  "time to train, wall time (h" + (", log scale)" if log else ")"))
     for k, ax in enumerate(axes):
-        if k // cols == rows - 1 or k + cols >= len(axes):
-            ax.set_xlabel(layout.x.label)
-        if k % cols == 0:
-            ax.set_ylabel("time to train, wall time (h" + (", log scale)" if log else ")"))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         if k % cols == cols - 1 or k == len(axes) - 1:
             _add_days_axis(ax)
