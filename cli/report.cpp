@@ -28,7 +28,7 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   out << "scenario   " << s.name << " (" << s.source_file << ")\n";
   out << "cluster    " << with_commas(static_cast<double>(c.nodes)) << " nodes x "
       << c.gpus_per_node << " GPUs = " << with_commas(static_cast<double>(s.gpus())) << " GPUs, "
-      << c.spares << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
+      << s.held_spares() << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
       << " h (job MTBF " << human_duration(s.system_mtbf_h()) << ")\n";
   out << "repair     " << c.repair.distribution->describe() << "\n";
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
@@ -42,13 +42,41 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   if (s.checkpoint.interval_h > 0.0) {
     out << "every " << human_duration(s.checkpoint.interval_h)
         << (s.checkpoint.interval_auto ? " (auto: Daly optimum)" : "") << ", write "
-        << human_duration(s.checkpoint.write_h) << " (blocking)\n";
+        << human_duration(s.checkpoint.write_h);
+    if (s.checkpoint.persist_h > 0.0) {
+      out << " blocking + persist " << human_duration(s.checkpoint.persist_h)
+          << " in the background ("
+          << (s.checkpoint.overlap == models::PersistOverlap::kStall ? "stall" : "skip")
+          << " when the next is due first)\n";
+    } else {
+      out << " (blocking)\n";
+    }
   } else {
     out << "none (a failure restarts the job from the beginning)\n";
   }
-  out << "recovery   " << r.strategy << ": detect " << human_duration(r.detect_h) << ", swap "
-      << human_duration(r.swap_h) << ", restart " << human_duration(r.restart_h) << ", load "
-      << human_duration(r.load_h) << "\n";
+  out << "recovery   " << to_string(r.strategy) << ": detect " << human_duration(r.detect_h);
+  if (r.strategy != models::Strategy::kRequeue) out << ", swap " << human_duration(r.swap_h);
+  out << ", restart " << human_duration(r.restart_h) << ", load " << human_duration(r.load_h)
+      << "\n";
+  switch (r.strategy) {
+    case models::Strategy::kHotSpare:
+      break;
+    case models::Strategy::kCheckpointless:
+      out << "           " << r.checkpointless.replicas << " replicas ("
+          << (r.checkpointless.placement == models::Placement::kSpread ? "spread" : "packed")
+          << "), peer transfer " << human_duration(r.checkpointless.transfer_h) << ", step "
+          << human_duration(s.job.step_h) << "; checkpoint restart when a shard loses every copy\n";
+      break;
+    case models::Strategy::kRequeue:
+      out << "           queue " << r.queue->describe() << "; no hot spares held ("
+          << c.spares << " in cluster.spares ignored)\n";
+      break;
+    case models::Strategy::kElastic:
+      out << "           data-parallel groups of " << r.elastic.dp_group_nodes << " nodes ("
+          << c.nodes / r.elastic.dp_group_nodes << " groups), reconfigure "
+          << human_duration(r.elastic.reconfigure_h) << "\n";
+      break;
+  }
 }
 
 void print_run_report(std::ostream& out, const models::Scenario& s, const models::RunSummary& sum,
@@ -83,7 +111,7 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
     if (const auto& m = sum.cost_mean) {
       const double spare_price = models::spare_hour_usd(s);
       out << "               mean: slots $" << with_commas(m->slots_usd) << " + "
-          << s.cluster.spares << " spares $" << with_commas(m->spares_usd);
+          << s.held_spares() << " spares $" << with_commas(m->spares_usd);
       if (s.cost.repair_usd > 0.0) out << " + repairs $" << with_commas(m->repairs_usd);
       out << "\n               one spare costs $" << with_commas(spare_price * w.mean)
           << " over the mean wall time ($" << with_commas(spare_price, 2) << "/node-h x "
@@ -101,9 +129,25 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
       out << line;
     }
   }
+  if (s.recovery.strategy == models::Strategy::kCheckpointless) {
+    out << fmt("\nrecoveries     %.1f per run: %.1f from peers, %.2f fell back to a checkpoint",
+               sum.recoveries_mean, sum.peer_recoveries_mean, sum.fallbacks_mean)
+        << fmt(" (%.2f %%)\n", sum.recoveries_mean > 0.0
+                                  ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean
+                                  : 0.0);
+  }
+  if (const auto& rt = sum.recovery_h) {
+    out << fmt("\nrecovery time  failure to computing again, %.0f recoveries\n",
+               static_cast<double>(rt->n))
+        << "               mean " << human_duration(rt->mean) << "  P5 " << human_duration(rt->p5)
+        << "  P50 " << human_duration(rt->p50) << "  P95 " << human_duration(rt->p95) << "  max "
+        << human_duration(rt->max) << "\n";
+  }
   out << "\nwhere the wall time went (mean per run)\n";
   for (std::size_t b = 0; b < models::kBucketCount; ++b) {
     const double h = sum.bucket_mean_h[b];
+    // The v1 buckets always; a strategy's own only when it used them.
+    if (b > static_cast<std::size_t>(models::Bucket::kRestartLoad) && h == 0.0) continue;
     char line[128];
     std::snprintf(line, sizeof line, "  %-14s %10.1f h  %5.1f %%\n",
                   std::string(models::kBucketNames[b]).c_str(), h, 100.0 * h / w.mean);

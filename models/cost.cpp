@@ -13,7 +13,7 @@ CostBreakdown replication_cost(const Scenario& s, const ReplicationResult& r) {
   if (!priced(s)) throw std::logic_error("replication_cost: the scenario has no prices");
   CostBreakdown c;
   c.slots_usd = *s.cost.node_hour_usd * static_cast<double>(s.cluster.nodes) * r.wall_h;
-  c.spares_usd = spare_hour_usd(s) * static_cast<double>(s.cluster.spares) * r.wall_h;
+  c.spares_usd = spare_hour_usd(s) * static_cast<double>(s.held_spares()) * r.wall_h;
   c.repairs_usd = s.cost.repair_usd * static_cast<double>(r.repairs);
   return c;
 }

@@ -9,13 +9,16 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   std::vector<ReplicationResult> results(static_cast<std::size_t>(options.replications));
   sim::parallel_for(
       results.size(), options.threads,
-      [&](std::size_t i) { results[i] = simulate_replication(scenario, options.seed, i); },
+      [&](std::size_t i) {
+        results[i] = simulate_replication(scenario, options.seed, i,
+                                          ReplicationOptions{options.record_recoveries});
+      },
       options.progress);
   return results;
 }
 
 double paid_node_hours(const Scenario& scenario, const ReplicationResult& r) {
-  return static_cast<double>(scenario.cluster.nodes + scenario.cluster.spares) * r.wall_h;
+  return static_cast<double>(scenario.cluster.nodes + scenario.held_spares()) * r.wall_h;
 }
 
 RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult> results) {
@@ -23,6 +26,8 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
   const std::size_t n = results.size();
   std::vector<double> goodput(n), wall(n), interruptions(n), cost(n);
   CostBreakdown cost_sum;
+  std::vector<double> recovery_h;
+  bool recorded = false;
   for (std::size_t i = 0; i < n; ++i) {
     const ReplicationResult& r = results[i];
     goodput[i] = r.goodput;
@@ -30,6 +35,11 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
     interruptions[i] = static_cast<double>(r.interruptions);
     for (std::size_t b = 0; b < kBucketCount; ++b) out.bucket_mean_h[b] += r.buckets_h[b];
     out.events += r.events;
+    out.recoveries_mean += static_cast<double>(r.recoveries);
+    out.peer_recoveries_mean += static_cast<double>(r.peer_recoveries);
+    out.fallbacks_mean += static_cast<double>(r.fallbacks);
+    recorded |= !r.recovery_h.empty();
+    recovery_h.insert(recovery_h.end(), r.recovery_h.begin(), r.recovery_h.end());
     out.interruptions_by_cause_mean.resize(r.interruptions_by_cause.size());
     for (std::size_t c = 0; c < r.interruptions_by_cause.size(); ++c) {
       out.interruptions_by_cause_mean[c] += static_cast<double>(r.interruptions_by_cause[c]);
@@ -45,7 +55,11 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
   if (n > 0) {
     for (double& b : out.bucket_mean_h) b /= static_cast<double>(n);
     for (double& c : out.interruptions_by_cause_mean) c /= static_cast<double>(n);
+    for (double* m : {&out.recoveries_mean, &out.peer_recoveries_mean, &out.fallbacks_mean}) {
+      *m /= static_cast<double>(n);
+    }
   }
+  if (recorded) out.recovery_h = sim::summarize(recovery_h);
   out.goodput = sim::summarize(goodput);
   out.wall_h = sim::summarize(wall);
   out.interruptions = sim::summarize(interruptions);

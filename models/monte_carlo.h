@@ -18,6 +18,7 @@ struct RunOptions {
   std::uint64_t seed = 0;
   unsigned threads = 0;  // 0 = all cores
   sim::ProgressCallback progress;
+  bool record_recoveries = false;  // keep every recovery's duration (ReplicationResult)
 };
 
 // Replication i lands in element i whatever the thread count.
@@ -37,6 +38,11 @@ struct RunSummary {
   std::optional<double> usd_per_productive_gpu_hour;  // mean cost / (work x GPUs)
   std::uint64_t events = 0;
   std::vector<double> interruptions_by_cause_mean;  // aligned with cluster.causes
+  // Recoveries (failure to computing again), means per replication.
+  double recoveries_mean = 0.0;
+  double peer_recoveries_mean = 0.0;  // checkpointless: state kept in memory
+  double fallbacks_mean = 0.0;        // checkpointless: fell back to a checkpoint
+  std::optional<sim::SampleSummary> recovery_h;  // pooled durations, when recorded
 };
 
 RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult> results);

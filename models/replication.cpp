@@ -7,9 +7,10 @@
 #include <optional>
 #include <stdexcept>
 
-#include "models/checkpoint/periodic.h"
+#include "models/checkpoint/schedule.h"
 #include "models/cluster/repair_pipeline.h"
 #include "models/failure/failure_clock.h"
+#include "models/recovery/shard_map.h"
 #include "models/repair/repair_distribution.h"
 #include "sim/error.h"
 #include "sim/event_queue.h"
@@ -23,41 +24,58 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 
 enum class EventKind : std::uint8_t {
   kFailure,      // the failure clock's next event (for exponential: a proposal, maybe void)
-  kSparesCheck,  // while waiting for spares: a repair completes, perhaps enough to fill
+  kSparesCheck,  // while waiting for spares (or running degraded): a repair completes
 };
 
-// The job's deterministic plan since the last failure: detecting, waiting for spares,
-// swapping, restarting + loading, computing (with its checkpoints), done. Between two
-// stochastic events nothing random happens to the job, so the plan needs no events of its
-// own; a failure books the elapsed part of it into buckets in closed form.
+// What an interruption keeps of the progress reached.
+enum class Keep {
+  kCheckpoint,  // roll back to the last durable checkpoint
+  kStep,        // keep the last completed training step (checkpointless peer recovery)
+  kAll,         // keep everything (elastic regrowth: no failure)
+};
+
+// The job's deterministic plan since the last interruption: detecting, acquiring nodes
+// (waiting for spares, or in the scheduler's queue), swapping, restoring state, computing
+// (with its checkpoints), done. Between two stochastic events nothing random happens to the
+// job, so the plan needs no events of its own; an interruption books the elapsed part of it
+// into buckets in closed form.
 struct Timeline {
   double start = 0.0;       // recovery began (the failure time)
   double detect_end = 0.0;  // detection finished
-  double fill = 0.0;        // empty slots filled from the pool (kNever while waiting)
+  double fill = 0.0;        // empty slots filled (kNever while waiting for spares)
   double swap_end = 0.0;    // replacement nodes swapped in
   double compute_start = 0.0;
   double done = 0.0;  // progress reaches the work, unless a failure comes first
+  Bucket acquire = Bucket::kWaitSpares;  // detect_end .. fill
+  Bucket restore = Bucket::kRestartLoad;  // swap_end .. compute_start
 };
 
-// One replication of model v1 (docs/model.md). Kernel events are only the stochastic ones:
-// failure proposals and, while the job waits for spares, the next repair completion.
+// One replication (docs/model.md). Kernel events are only the stochastic ones: failure
+// proposals and, while the job waits for spares or runs degraded, the next repair completion.
 class Replication {
  public:
-  Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index)
+  Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index, ReplicationOptions o)
       : s_(s),
         index_(index),
-        checkpoints_(s.job.work_h, s.checkpoint.interval_h, s.checkpoint.write_h),
+        options_(o),
+        strategy_(s.recovery.strategy),
+        checkpoints_(s.job.work_h, s.checkpoint),
         failures_(seed, index, sim::StreamPurpose::kFailures),
         repairs_(seed, index, sim::StreamPurpose::kRepairs),
+        recovery_(seed, index, sim::StreamPurpose::kRecovery),
         repair_time_(*s.cluster.repair.distribution),
         clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
         clock_ignores_entries_(clock_->ignores_entries()),
         clock_proposes_(clock_->proposes()),
         picks_(seed, index, sim::StreamPurpose::kCauses),
-        slot_aware_(s.cluster.domain_size > 0),
+        slot_aware_(s.cluster.domain_size > 0 || strategy_ == Strategy::kCheckpointless),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
+    if (strategy_ == Strategy::kCheckpointless) {
+      const CheckpointlessSpec& c = s.recovery.checkpointless;
+      shards_.emplace(s.cluster.nodes, c.replicas, c.placement);
+    }
     if (!s.cluster.causes.empty()) {
       double total = 0.0;
       for (const CauseSpec& c : s.cluster.causes) total += c.share;
@@ -69,7 +87,8 @@ class Replication {
   }
 
   ReplicationResult run() {
-    plan_.done = checkpoints_.time_to_finish(0);  // computing from t = 0: nothing to restart
+    stretch_ = checkpoints_.stretch(0.0, 0);  // computing from t = 0: nothing to restore
+    plan_.done = checkpoints_.time_to_finish(stretch_);
     schedule_failure();
     const double wall_cap = s_.job.work_h * s_.montecarlo.max_wall_factor;
     while (const auto ev = queue_.pop_before(plan_.done)) {
@@ -118,38 +137,107 @@ class Replication {
   }
 
   // All empty slots are filled at `fill` in one go; then swap (only if a slot was filled),
-  // restart + load, compute. The spares are taken when time passes `fill` (see settle):
-  // until then a further failure may restart recovery and need more of them.
+  // restore (restart + load, or the peer transfer), compute. The spares are taken when time
+  // passes `fill` (see settle): until then a further failure may restart recovery and need
+  // more of them.
   void plan_fill(double fill) {
+    fill_pending_ = empty_slots_ > 0;
     plan_.fill = fill;
-    plan_.swap_end = fill + (empty_slots_ > 0 ? s_.recovery.swap_h : 0.0);
-    plan_.compute_start = plan_.swap_end + s_.recovery.restart_h + s_.recovery.load_h;
-    plan_.done = plan_.compute_start + checkpoints_.time_to_finish(completed_);
+    const bool swaps = empty_slots_ > 0 && strategy_ != Strategy::kRequeue;
+    plan_.swap_end = fill + (swaps ? s_.recovery.swap_h : 0.0);
+    plan_compute(plan_.swap_end, restore_in_memory() ? Bucket::kP2pTransfer : Bucket::kRestartLoad,
+                 1.0);
+  }
+
+  // Restores state from `from` (its bucket says how), then computes at `speed`.
+  void plan_compute(double from, Bucket restore, double speed) {
+    plan_.restore = restore;
+    double restore_h = 0.0;
+    switch (restore) {
+      case Bucket::kP2pTransfer:
+        restore_h = s_.recovery.checkpointless.transfer_h;
+        break;
+      case Bucket::kReconfigure:
+        restore_h = s_.recovery.elastic.reconfigure_h;
+        break;
+      default:
+        restore_h = s_.recovery.restart_h + s_.recovery.load_h;
+    }
+    plan_.compute_start = from + restore_h;
+    stretch_ = checkpoints_.stretch(pos_, durable_, speed);
+    plan_.done = plan_.compute_start + checkpoints_.time_to_finish(stretch_);
+  }
+
+  bool restore_in_memory() const {
+    return strategy_ == Strategy::kCheckpointless && !from_checkpoint_;
   }
 
   // Applies a planned fill once the clock has reached it.
   void settle(double now) {
-    if (empty_slots_ > 0 && plan_.fill <= now) {
-      pool_ -= empty_slots_;
-      empty_slots_ = 0;
-      for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
-      empty_list_.clear();
+    if (fill_pending_ && plan_.fill <= now) take_fill();
+  }
+
+  void take_fill() {
+    if (strategy_ != Strategy::kRequeue) pool_ -= empty_slots_;  // requeue: the scheduler's nodes
+    empty_slots_ = 0;
+    for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
+    empty_list_.clear();
+    fill_pending_ = false;
+  }
+
+  // Books the plan's phases in [plan_.start, t) into their buckets.
+  void book_phases(double t) {
+    const auto span = [t](double from, double to) { return std::max(0.0, std::min(t, to) - from); };
+    result_.bucket(Bucket::kDetect) += span(plan_.start, plan_.detect_end);
+    result_.bucket(plan_.acquire) += span(plan_.detect_end, plan_.fill);
+    result_.bucket(Bucket::kSwap) += span(plan_.fill, plan_.swap_end);
+    result_.bucket(plan_.restore) += span(plan_.swap_end, plan_.compute_start);
+  }
+
+  // Books the plan up to an interruption at t and moves the job's position to what `keep`
+  // keeps of the progress reached; the rest, and any write cut short, is lost.
+  void interrupt(double t, Keep keep) {
+    book_phases(t);
+    double reached = pos_, boundary = pos_, partial = 0.0;
+    if (t > plan_.compute_start) {
+      const CheckpointSchedule::Cut cut = checkpoints_.cut(stretch_, t - plan_.compute_start);
+      reached = cut.reached;
+      boundary = cut.boundary;
+      partial = cut.partial_h;
+      durable_ = std::max(durable_, cut.durable);
+      result_.bucket(Bucket::kCheckpoint) += cut.checkpoint_h;
+      book_degraded(reached - stretch_.from);
+    }
+    double target = reached;
+    if (keep == Keep::kCheckpoint) {
+      target = checkpoints_.position(durable_);
+    } else if (keep == Keep::kStep) {
+      const double step = s_.job.step_h;
+      target = std::max(boundary, std::floor(reached / step) * step);
+    }
+    result_.bucket(Bucket::kLost) += reached - target + partial;
+    pos_ = target;
+  }
+
+  // Computing `progress` at speed v < 1 took progress / v of wall time; the capacity missing
+  // from it is degraded time, so that progress itself is counted in full-size hours.
+  void book_degraded(double progress) {
+    if (stretch_.speed < 1.0) {
+      result_.bucket(Bucket::kDegraded) += progress * (1.0 / stretch_.speed - 1.0);
     }
   }
 
-  // Books [plan_.start, t) into the buckets, phase by phase.
-  void book_until(double t) {
-    const auto span = [t](double from, double to) { return std::max(0.0, std::min(t, to) - from); };
-    result_.bucket(Bucket::kDetect) += span(plan_.start, plan_.detect_end);
-    result_.bucket(Bucket::kWaitSpares) += span(plan_.detect_end, plan_.fill);
-    result_.bucket(Bucket::kSwap) += span(plan_.fill, plan_.swap_end);
-    result_.bucket(Bucket::kRestartLoad) += span(plan_.swap_end, plan_.compute_start);
-    if (t > plan_.compute_start) {
-      const auto cut = checkpoints_.interrupt_after(completed_, t - plan_.compute_start);
-      completed_ += cut.new_checkpoints;
-      result_.bucket(Bucket::kCheckpoint) += cut.checkpoint_h;
-      result_.bucket(Bucket::kLost) += cut.lost_h;
+  // A recovery ends when the job computes again (possibly degraded).
+  void close_recovery_if_resumed(double t) {
+    if (!recovering_ || t < plan_.compute_start) return;
+    recovering_ = false;
+    ++result_.recoveries;
+    if (strategy_ == Strategy::kCheckpointless) {
+      if (!from_checkpoint_) ++result_.peer_recoveries;
+      from_checkpoint_ = false;
+      shards_->restore_all();  // replacements hold their shards; or a checkpoint rebuilt all
     }
+    if (options_.record_recoveries) result_.recovery_h.push_back(plan_.compute_start - episode_);
   }
 
   void on_failure(double t) {
@@ -169,24 +257,47 @@ class Replication {
       commit_fill_if_certain();  // a void proposal cannot pre-empt the fill
       return;
     }
-    book_until(t);
+    close_recovery_if_resumed(t);
+    if (!recovering_) {
+      recovering_ = true;
+      episode_ = t;
+    }
     ++result_.interruptions;
     const CauseSpec* cause = draw_cause();
+    const int lost_before = shards_ ? static_cast<int>(shards_->copies_down()) : 0;
+    bool shard_lost = false;
     switch (cause ? cause->handling : Handling::kSwap) {
-      case Handling::kRestart:
-        break;  // the node stays in its slot and is not repaired
+      case Handling::kRestart:  // the node stays in its slot and is not repaired
+        if (shards_) shard_lost = shards_->lose(slot);
+        break;
       case Handling::kSwap:
+        if (shards_) shard_lost = shards_->lose(slot);
         vacate(slot, t, repair_for(cause));
         break;
       case Handling::kDomain: {
         const std::int64_t first = slot / s_.cluster.domain_size * s_.cluster.domain_size;
         const std::int64_t last = std::min(first + s_.cluster.domain_size, s_.cluster.nodes);
         for (std::int64_t i = first; i < last; ++i) {
-          if (occupied_[static_cast<std::size_t>(i)]) vacate(i, t, repair_for(cause));
+          if (!occupied_[static_cast<std::size_t>(i)]) continue;
+          if (shards_) shard_lost |= shards_->lose(i);
+          vacate(i, t, repair_for(cause));
         }
         break;
       }
     }
+    Keep keep = Keep::kCheckpoint;
+    if (shards_) {
+      if (lost_before == 1) {
+        ++result_.second_faults;
+        if (shard_lost) ++result_.second_fault_fallbacks;
+      }
+      if (shard_lost && !from_checkpoint_) {
+        from_checkpoint_ = true;
+        ++result_.fallbacks;
+      }
+      if (!from_checkpoint_) keep = Keep::kStep;
+    }
+    interrupt(t, keep);
     begin_recovery(t);
   }
 
@@ -204,31 +315,58 @@ class Replication {
     return cause && cause->repair.distribution ? *cause->repair.distribution : repair_time_;
   }
 
-  // The node in `slot` (-1 when slots are not tracked) leaves it for repair.
+  // The node in `slot` (-1 when slots are not tracked) leaves it for repair. Under requeue
+  // the scheduler takes the broken node: it never joins this job's pool.
   void vacate(std::int64_t slot, double t, const RepairDistribution& repair) {
     if (slot_aware_) {
       occupied_[static_cast<std::size_t>(slot)] = 0;
       empty_list_.push_back(slot);
     }
     ++empty_slots_;
+    if (strategy_ == Strategy::kRequeue) return;
     in_repair_.add(t + repair.sample(repairs_));
     ++result_.repairs;
   }
 
-  // Recovery starts over from detection. Filling is decided when detection ends; the pool
-  // then holds every node whose repair completed by that time.
+  // Recovery starts over from detection.
   void begin_recovery(double t) {
     queue_.cancel(spares_event_);
     fill_committed_ = false;
     recovery_waited_ = false;
+    degraded_ = false;
+    plan_ = Timeline{};
     plan_.start = t;
     plan_.detect_end = t + s_.recovery.detect_h;
+    if (strategy_ == Strategy::kRequeue) {
+      release_all_slots();
+      plan_.acquire = Bucket::kQueue;
+      plan_fill(plan_.detect_end + s_.recovery.queue->sample(recovery_));
+      commit_fill_if_certain();
+      return;
+    }
     try_fill(plan_.detect_end);
   }
 
-  void on_spares_check(double t) { try_fill(t); }
+  // Requeue: the job gives up every node at once; the scheduler hands back a full set.
+  void release_all_slots() {
+    empty_slots_ = s_.cluster.nodes;
+    if (!slot_aware_) return;
+    empty_list_.clear();
+    for (std::int64_t i = 0; i < s_.cluster.nodes; ++i) {
+      occupied_[static_cast<std::size_t>(i)] = 0;
+      empty_list_.push_back(i);
+    }
+  }
 
-  // Fills at `t` if the pool suffices; otherwise waits for the next repair completion.
+  void on_spares_check(double t) {
+    if (!degraded_) return try_fill(t);
+    pool_ += in_repair_.collect_until(t);
+    if (pool_ >= empty_slots_) return regrow(t);
+    spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
+  }
+
+  // Fills at `t` if the pool suffices; otherwise waits for the next repair completion (an
+  // elastic job runs on its surviving data-parallel groups meanwhile).
   void try_fill(double t) {
     pool_ += in_repair_.collect_until(t);
     if (pool_ >= empty_slots_) {
@@ -238,17 +376,48 @@ class Replication {
     }
     if (!recovery_waited_) ++result_.spare_waits;
     recovery_waited_ = true;
-    plan_fill(kNever);
     // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
+    if (strategy_ == Strategy::kElastic) {
+      const std::int64_t groups = s_.cluster.nodes / s_.recovery.elastic.dp_group_nodes;
+      // Empty slots are taken to lie in distinct groups (docs/model.md).
+      const std::int64_t alive = groups - std::min(groups, empty_slots_);
+      if (alive > 0) {
+        degraded_ = true;
+        fill_pending_ = false;
+        plan_.fill = plan_.swap_end = t;
+        plan_compute(t, Bucket::kRestartLoad,
+                     static_cast<double>(alive) / static_cast<double>(groups));
+        return;
+      }
+    }
+    fill_pending_ = false;
+    plan_.fill = kNever;
+    plan_.swap_end = plan_.compute_start = plan_.done = kNever;
+  }
+
+  // Elastic: enough spares have come back; the job regrows to full size, keeping its
+  // progress, and pays the reconfiguration.
+  void regrow(double t) {
+    close_recovery_if_resumed(t);
+    interrupt(t, Keep::kAll);
+    const std::int64_t entering = empty_slots_;
+    take_fill();
+    degraded_ = false;
+    plan_ = Timeline{};
+    plan_.start = plan_.detect_end = plan_.fill = t;
+    plan_.swap_end = t + s_.recovery.swap_h;
+    plan_compute(plan_.swap_end, Bucket::kReconfigure, 1.0);
+    if (!clock_ignores_entries_) {
+      clock_->nodes_entered(t, entering);
+      schedule_failure();
+    }
   }
 
   // The new nodes' clocks start at the fill. The fill is certain once no failure can come
   // before it; only then do the nodes enter (a failure first would restart recovery).
   void commit_fill_if_certain() {
-    if (clock_ignores_entries_ || fill_committed_ || plan_.fill == kNever || empty_slots_ == 0) {
-      return;
-    }
+    if (clock_ignores_entries_ || fill_committed_ || !fill_pending_) return;
     if (clock_->next_failure() < plan_.fill) return;
     clock_->nodes_entered(plan_.fill, empty_slots_);
     fill_committed_ = true;
@@ -257,8 +426,10 @@ class Replication {
 
   void finish(double t) {
     settle(t);
-    book_until(plan_.compute_start);
-    result_.bucket(Bucket::kCheckpoint) += checkpoints_.remaining_write_h(completed_);
+    close_recovery_if_resumed(t);
+    book_phases(plan_.compute_start);
+    result_.bucket(Bucket::kCheckpoint) += checkpoints_.checkpoint_time(stretch_);
+    book_degraded(s_.job.work_h - stretch_.from);
     result_.bucket(Bucket::kProductive) = s_.job.work_h;
     result_.wall_h = t;
     result_.goodput = s_.job.work_h / t;
@@ -266,29 +437,40 @@ class Replication {
 
   const Scenario& s_;
   const std::uint64_t index_;
-  PeriodicCheckpoints checkpoints_;
+  const ReplicationOptions options_;
+  const Strategy strategy_;
+  const CheckpointSchedule checkpoints_;
   sim::RandomStream failures_;
   sim::RandomStream repairs_;
+  sim::RandomStream recovery_;  // requeue times
   const RepairDistribution& repair_time_;
   sim::EventQueue<EventKind> queue_;
   std::unique_ptr<FailureClock> clock_;
   const bool clock_ignores_entries_;
   const bool clock_proposes_;
   sim::PickStream picks_;  // slot and cause picks, apart from the failure times
-  const bool slot_aware_;  // slots tracked one by one (failure domains need it)
+  const bool slot_aware_;  // slots tracked one by one (failure domains, shards need it)
   const double nodes_d_;
   std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_
   std::vector<std::int64_t> empty_list_;  // emptied slots awaiting the fill
   std::vector<double> cause_cdf_;
+  std::optional<ShardMap> shards_;  // checkpointless only
   sim::EventHandle failure_event_;
   double failure_time_ = kNever;
   sim::EventHandle spares_event_;
-  bool fill_committed_ = false;
+  bool fill_pending_ = false;     // plan_.fill will take nodes for the empty slots
+  bool fill_committed_ = false;   // ... and their clocks have been started
   bool recovery_waited_ = false;  // this recovery already counted in spare_waits
+  bool degraded_ = false;         // elastic: computing on fewer groups, awaiting spares
+  bool recovering_ = false;       // between an interruption and computing again
+  bool from_checkpoint_ = false;  // checkpointless: this recovery fell back to a checkpoint
+  double episode_ = 0.0;          // when the current recovery began
   RepairPipeline in_repair_;
 
   Timeline plan_;
-  std::int64_t completed_ = 0;  // index of the last completed checkpoint (0 = start of job)
+  CheckpointSchedule::Stretch stretch_;
+  double pos_ = 0.0;            // progress the current stretch starts from
+  std::int64_t durable_ = 0;    // last durable checkpoint boundary (0 = start of job)
   std::int64_t empty_slots_ = 0;
   std::int64_t pool_;
   ReplicationResult result_;
@@ -297,8 +479,8 @@ class Replication {
 }  // namespace
 
 ReplicationResult simulate_replication(const Scenario& scenario, std::uint64_t seed,
-                                       std::uint64_t index) {
-  return Replication(scenario, seed, index).run();
+                                       std::uint64_t index, ReplicationOptions options) {
+  return Replication(scenario, seed, index, options).run();
 }
 
 }  // namespace goodsim::models

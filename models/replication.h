@@ -1,6 +1,6 @@
 #pragma once
-// One Monte Carlo replication of model v1 (hot spares, blocking checkpoints, exponential
-// failures and repairs). The semantics are those of docs/model.md; state names match it.
+// One Monte Carlo replication: the job under failures, repairs and its recovery strategy.
+// The semantics are those of docs/model.md; state names match it.
 
 #include <cstdint>
 
@@ -9,9 +9,13 @@
 
 namespace goodsim::models {
 
+struct ReplicationOptions {
+  bool record_recoveries = false;  // fill ReplicationResult::recovery_h
+};
+
 // Runs replication `index` of a run seeded with `seed`. A pure function of its arguments:
 // the random streams are derived from (seed, index), never shared.
 ReplicationResult simulate_replication(const Scenario& scenario, std::uint64_t seed,
-                                       std::uint64_t index);
+                                       std::uint64_t index, ReplicationOptions options = {});
 
 }  // namespace goodsim::models

@@ -17,13 +17,18 @@ enum class Bucket : std::size_t {
   kWaitSpares,   // waiting for repairs to refill the spare pool
   kSwap,         // swapping replacement nodes into slots
   kRestartLoad,  // restarting processes and loading the checkpoint
+  kQueue,        // requeue: waiting for the scheduler to hand back a node set
+  kP2pTransfer,  // checkpointless: replacement nodes pulling their state from peers
+  kDegraded,     // elastic: the compute capacity missing while running on fewer groups
+  kReconfigure,  // elastic: regrowing to full size when spares arrive
   kCount
 };
 
 inline constexpr std::size_t kBucketCount = static_cast<std::size_t>(Bucket::kCount);
 
 inline constexpr std::array<std::string_view, kBucketCount> kBucketNames = {
-    "productive", "checkpoint", "lost", "detect", "wait_spares", "swap", "restart_load"};
+    "productive", "checkpoint", "lost",         "detect",   "wait_spares", "swap",
+    "restart_load", "queue",     "p2p_transfer", "degraded", "reconfigure"};
 
 struct ReplicationResult {
   double wall_h = 0.0;
@@ -32,6 +37,14 @@ struct ReplicationResult {
   std::int64_t repairs = 0;        // nodes sent to repair
   std::int64_t spare_waits = 0;    // recoveries that found the pool short and had to wait
   std::uint64_t events = 0;        // kernel events processed (for performance reporting)
+  std::int64_t recoveries = 0;     // recoveries completed: the job computed again
+  std::int64_t peer_recoveries = 0;  // checkpointless: recoveries that kept the state in memory
+  std::int64_t fallbacks = 0;        // checkpointless: recoveries that fell back to a checkpoint
+  // Checkpointless: failures that found exactly one other state copy gone, and how many of
+  // them took a shard's last copy (docs/model.md, group placement).
+  std::int64_t second_faults = 0;
+  std::int64_t second_fault_fallbacks = 0;
+  std::vector<double> recovery_h;  // failure to computing again, per recovery (if recorded)
   std::vector<std::int64_t> interruptions_by_cause;  // aligned with cluster.causes (if any)
   std::array<double, kBucketCount> buckets_h{};
 

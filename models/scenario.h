@@ -69,22 +69,73 @@ struct WorkDerivation {
 
 struct JobSpec {
   double work_h = 0.0;  // fault-free compute time
+  double step_h = 0.0;  // one training step (0 = not given); checkpointless needs it
   std::optional<WorkDerivation> derived_from;
+};
+
+// What an asynchronous checkpoint does when the next one falls due while the previous one is
+// still persisting (models/checkpoint/schedule.h).
+enum class PersistOverlap {
+  kStall,  // the job blocks until the persist finishes, then writes
+  kSkip,   // the due checkpoint is skipped; the next one after the persist is written
 };
 
 struct CheckpointSpec {
   double interval_h = 0.0;     // progress between checkpoints; 0 = never checkpoint
-  double write_h = 0.0;        // blocking write time
+  double write_h = 0.0;        // blocking write (device-to-host stall for async checkpoints)
+  double persist_h = 0.0;      // background persist after the write; 0 = durable at write end
+  PersistOverlap overlap = PersistOverlap::kStall;
   bool interval_auto = false;  // interval was `auto`: the exact optimum of Daly's model
 };
 
+// How the job gets going again after a failure (models/recovery/, docs/model.md).
+enum class Strategy {
+  kHotSpare,        // fill from the spare pool, restart + load from the last checkpoint
+  kCheckpointless,  // peers hold replicated state: replacements pull it, no rollback
+  kRequeue,         // no spares: the scheduler hands back a healthy node set after a queue
+  kElastic,         // run on the surviving data-parallel groups until spares arrive
+};
+
+const char* to_string(Strategy s);
+
+// Where the replicas of one state shard sit (checkpointless).
+enum class Placement {
+  kSpread,  // holders of a shard are nodes.size / replicas apart: in different domains
+  kPacked,  // holders of a shard are neighbours: one domain can hold them all
+};
+
+struct CheckpointlessSpec {
+  std::int64_t replicas = 2;  // groups holding a full copy of model and optimizer state
+  double transfer_h = 0.0;    // state_gb over p2p_gbps: pulling a node's state from a peer
+  Placement placement = Placement::kSpread;
+};
+
+struct ElasticSpec {
+  std::int64_t dp_group_nodes = 1;  // nodes per data-parallel group
+  double reconfigure_h = 0.0;       // regrowing to full size when spares arrive
+};
+
 struct RecoverySpec {
-  std::string strategy = "hot_spare";
+  Strategy strategy = Strategy::kHotSpare;
   double detect_h = 0.0;
   double swap_h = 0.0;
   double restart_h = 0.0;
   double load_h = 0.0;
+  CheckpointlessSpec checkpointless;                       // strategy checkpointless only
+  ElasticSpec elastic;                                     // strategy elastic only
+  std::shared_ptr<const RepairDistribution> queue;         // strategy requeue only
 };
+
+// Hot-spare recovery with these phase durations (hours).
+inline RecoverySpec hot_spare_recovery(double detect_h, double swap_h, double restart_h,
+                                       double load_h) {
+  RecoverySpec r;
+  r.detect_h = detect_h;
+  r.swap_h = swap_h;
+  r.restart_h = restart_h;
+  r.load_h = load_h;
+  return r;
+}
 
 // Prices (models/cost.h, docs/cost-and-spares.md). No node_hour_usd: the run is not priced.
 struct CostSpec {
@@ -117,6 +168,10 @@ struct Scenario {
     return cluster.failure.node_mtbf_h / static_cast<double>(cluster.nodes);
   }
   std::int64_t gpus() const { return cluster.nodes * cluster.gpus_per_node; }
+  // Hot spares held (and paid) for the run; a requeued job holds none.
+  std::int64_t held_spares() const {
+    return recovery.strategy == Strategy::kRequeue ? 0 : cluster.spares;
+  }
 };
 
 }  // namespace goodsim::models

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <filesystem>
 
+#include "models/config_values.h"
 #include "models/daly.h"
 #include "models/failure/failure_clock.h"
+#include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
@@ -14,35 +16,11 @@ namespace {
 using sim::ConfigNode;
 using sim::MapReader;
 
-double positive_hours(const ConfigNode& n) {
-  const double h = n.as_hours();
-  if (!(h > 0.0)) throw n.error("expected a duration > 0, got " + n.describe());
-  return h;
-}
-
-double non_negative_hours(const ConfigNode& n) {
-  const double h = n.as_hours();
-  if (!(h >= 0.0)) throw n.error("expected a duration >= 0, got " + n.describe());
-  return h;
-}
-
-double optional_hours(MapReader& r, std::string_view key, double fallback) {
-  const ConfigNode* n = r.optional(key);
-  return n ? non_negative_hours(*n) : fallback;
-}
-
-std::int64_t int_at_least(const ConfigNode& n, std::int64_t min) {
-  const std::int64_t v = n.as_int();
-  if (v < min)
-    throw n.error("expected an integer >= " + std::to_string(min) + ", got " + n.describe());
-  return v;
-}
-
-double positive_number(const ConfigNode& n) {
-  const double v = n.as_double();
-  if (!(v > 0.0)) throw n.error("expected a number > 0, got " + n.describe());
-  return v;
-}
+using config::int_at_least;
+using config::non_negative_hours;
+using config::optional_hours;
+using config::positive_hours;
+using config::positive_number;
 
 Handling read_handling(const ConfigNode& n) {
   const std::string h = n.as_string();
@@ -134,6 +112,7 @@ JobSpec read_job(const ConfigNode& n, std::int64_t gpus) {
   } else {
     j.work_h = positive_hours(work);
   }
+  if (const ConfigNode* step = r.optional("step")) j.step_h = positive_hours(*step);
   r.finish();
   return j;
 }
@@ -160,26 +139,21 @@ CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h) {
       c.interval_h = h;
     }
   }
-  r.finish();
-  return c;
-}
-
-RecoverySpec read_recovery(const ConfigNode* n) {
-  RecoverySpec rec;
-  if (!n) return rec;
-  MapReader r(*n);
-  if (const ConfigNode* s = r.optional("strategy")) {
-    rec.strategy = s->as_string();
-    if (rec.strategy != "hot_spare") {
-      throw s->error("unknown recovery strategy " + s->describe() + "; supported: hot_spare");
+  c.persist_h = optional_hours(r, "persist", 0.0);
+  if (const ConfigNode* o = r.optional("overlap")) {
+    const std::string v = o->as_string();
+    if (v == "stall") {
+      c.overlap = PersistOverlap::kStall;
+    } else if (v == "skip") {
+      c.overlap = PersistOverlap::kSkip;
+    } else {
+      throw o->error("unknown overlap " + o->describe() +
+                     "; supported: stall (block until the persist is done), skip (skip the "
+                     "checkpoint that falls due)");
     }
   }
-  rec.detect_h = optional_hours(r, "detect", 0.0);
-  rec.swap_h = optional_hours(r, "swap", 0.0);
-  rec.restart_h = optional_hours(r, "restart", 0.0);
-  rec.load_h = optional_hours(r, "load", 0.0);
   r.finish();
-  return rec;
+  return c;
 }
 
 CostSpec read_cost(const ConfigNode* n) {
@@ -230,7 +204,7 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   s.cluster = read_cluster(r.required("cluster"));
   s.job = read_job(r.required("job"), s.gpus());
   s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h());
-  s.recovery = read_recovery(r.optional("recovery"));
+  s.recovery = read_recovery(r.optional("recovery"), s.cluster, s.job);
   s.cost = read_cost(r.optional("cost"));
   s.montecarlo = read_montecarlo(r.optional("montecarlo"));
   r.optional("sweep");  // read by models/sweep (goodsim sweep); a scenario is its base point

@@ -173,7 +173,7 @@ void llama3_cases(std::vector<ValidationRow>& rows, unsigned threads) {
   // checkpoints with a short stall, and a recovery of about 9 minutes.
   s.checkpoint.interval_h = 10 * kMin;
   s.checkpoint.write_h = 5.0 / 3600.0;
-  s.recovery = {"hot_spare", 2 * kMin, 2 * kMin, 3 * kMin, 2 * kMin};
+  s.recovery = hot_spare_recovery(2 * kMin, 2 * kMin, 3 * kMin, 2 * kMin);
   const auto results = run_replications(s, RunOptions{400, kSeed, threads, {}});
   const RunSummary sum = summarize(s, results);
 
@@ -205,7 +205,7 @@ void calibration_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     Scenario s = cluster_scenario(1536, 16, 7741.0, 24.0, 504.0);  // three weeks of work
     s.checkpoint.interval_h = 10 * kMin;  // to pinned host memory in seconds, then async
     s.checkpoint.write_h = 5.0 / 3600.0;
-    s.recovery = {"hot_spare", 10 * kMin, 0.0, 3 * kMin, 2 * kMin};
+    s.recovery = hot_spare_recovery(10 * kMin, 0.0, 3 * kMin, 2 * kMin);
     const RunSummary sum = simulate(s, 400, threads);
     rows.push_back(row("MegaScale (NSDI 2024), calibration",
                        "ETTR, 12,288 GPUs; 10-min detection, 5-min restart + load, 10-min "
@@ -221,7 +221,7 @@ void calibration_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     Scenario s = cluster_scenario(1200, 5, 6335.0, 2.0, 2160.0);  // three months of work
     s.checkpoint.interval_h = 2 * kMin;
     s.checkpoint.write_h = 1.0 / 3600.0;  // 0.8 % overhead
-    s.recovery = {"hot_spare", 0.5 * kMin, 1 * kMin, 3 * kMin, 1 * kMin};
+    s.recovery = hot_spare_recovery(0.5 * kMin, 1 * kMin, 3 * kMin, 1 * kMin);
     const RunSummary sum = simulate(s, 200, threads);
     rows.push_back(row("ByteRobust (SOSP 2025), calibration",
                        "ETTR, 9,600 GPUs, 3 months; 30-s detection, warm standby, 5.5-min "
@@ -239,7 +239,7 @@ void seed_article_case(std::vector<ValidationRow>& rows, unsigned threads) {
   Scenario s = cluster_scenario(878, 16, 6335.0, 48.0, 1199.6);
   s.checkpoint.interval_h = 20 * kMin;
   s.checkpoint.write_h = 0.5 * kMin;
-  s.recovery = {"hot_spare", 5 * kMin, 5 * kMin, 10 * kMin, 5 * kMin};
+  s.recovery = hot_spare_recovery(5 * kMin, 5 * kMin, 10 * kMin, 5 * kMin);
   const RunSummary base = simulate(s, 1000, threads);
   Scenario slower = s;
   slower.recovery.restart_h += 5 * kMin;

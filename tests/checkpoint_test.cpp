@@ -1,51 +1,144 @@
-// Blocking periodic checkpoints: segment counting and the closed-form split of an interrupted
-// compute stretch into completed writes and lost time.
+// Checkpoint schedules: segment counting, and the closed-form position of a compute stretch
+// after any elapsed time, for blocking and asynchronous checkpoints and degraded speeds.
 
-#include "models/checkpoint/periodic.h"
+#include "models/checkpoint/schedule.h"
 
 #include <gtest/gtest.h>
 
 namespace goodsim::models {
 namespace {
 
-TEST(PeriodicCheckpoints, NoCheckpointAfterTheLastSegment) {
-  const PeriodicCheckpoints p(10.0, 3.0, 0.5);  // segments 3,3,3,1: three writes
+CheckpointSchedule Schedule(double work, double interval, double write, double persist = 0.0,
+                            PersistOverlap overlap = PersistOverlap::kStall) {
+  CheckpointSpec spec;
+  spec.interval_h = interval;
+  spec.write_h = write;
+  spec.persist_h = persist;
+  spec.overlap = overlap;
+  return CheckpointSchedule(work, spec);
+}
+
+TEST(CheckpointSchedule, NoCheckpointAfterTheLastSegment) {
+  const auto p = Schedule(10.0, 3.0, 0.5);  // segments 3,3,3,1: three writes
   EXPECT_EQ(p.segments(), 4);
-  EXPECT_DOUBLE_EQ(p.time_to_finish(0), 10.0 + 3 * 0.5);
-  EXPECT_DOUBLE_EQ(p.time_to_finish(3), 1.0);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(p.stretch(0.0, 0)), 10.0 + 3 * 0.5);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(p.stretch(9.0, 3)), 1.0);
+  EXPECT_DOUBLE_EQ(p.checkpoint_time(p.stretch(0.0, 0)), 1.5);
 }
 
-TEST(PeriodicCheckpoints, IntervalThatDividesTheWorkAddsNoEmptySegment) {
-  EXPECT_EQ(PeriodicCheckpoints(10.0, 0.1, 0.01).segments(), 100);
-  EXPECT_EQ(PeriodicCheckpoints(1296.0, 0.5, 0.05).segments(), 2592);
+TEST(CheckpointSchedule, IntervalThatDividesTheWorkAddsNoEmptySegment) {
+  EXPECT_EQ(Schedule(10.0, 0.1, 0.01).segments(), 100);
+  EXPECT_EQ(Schedule(1296.0, 0.5, 0.05).segments(), 2592);
 }
 
-TEST(PeriodicCheckpoints, ZeroOrLongIntervalMeansOneSegment) {
-  EXPECT_EQ(PeriodicCheckpoints(10.0, 0.0, 0.5).segments(), 1);
-  EXPECT_EQ(PeriodicCheckpoints(10.0, 20.0, 0.5).segments(), 1);
-  EXPECT_DOUBLE_EQ(PeriodicCheckpoints(10.0, 0.0, 0.5).time_to_finish(0), 10.0);
+TEST(CheckpointSchedule, ZeroOrLongIntervalMeansOneSegment) {
+  EXPECT_EQ(Schedule(10.0, 0.0, 0.5).segments(), 1);
+  EXPECT_EQ(Schedule(10.0, 20.0, 0.5).segments(), 1);
+  const auto p = Schedule(10.0, 0.0, 0.5);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(p.stretch(0.0, 0)), 10.0);
+  EXPECT_DOUBLE_EQ(p.cut(p.stretch(0.0, 0), 4.0).reached, 4.0);
 }
 
-TEST(PeriodicCheckpoints, FailureDuringComputeLosesOnlyThePartialSegment) {
-  const PeriodicCheckpoints p(10.0, 3.0, 0.5);
-  const auto cut = p.interrupt_after(0, 2 * 3.5 + 1.25);  // two cycles, then 1.25 h of compute
-  EXPECT_EQ(cut.new_checkpoints, 2);
-  EXPECT_DOUBLE_EQ(cut.checkpoint_h, 1.0);
-  EXPECT_DOUBLE_EQ(cut.lost_h, 1.25);
+TEST(CheckpointSchedule, FailureDuringComputeKeepsTheWrittenCheckpoints) {
+  const auto p = Schedule(10.0, 3.0, 0.5);
+  const auto c = p.cut(p.stretch(0.0, 0), 2 * 3.5 + 1.25);  // two cycles, 1.25 h of compute
+  EXPECT_EQ(c.written, 2);
+  EXPECT_EQ(c.durable, 2);
+  EXPECT_DOUBLE_EQ(c.checkpoint_h, 1.0);
+  EXPECT_DOUBLE_EQ(c.reached, 7.25);
+  EXPECT_DOUBLE_EQ(c.boundary, 6.0);
+  EXPECT_DOUBLE_EQ(c.partial_h, 0.0);
 }
 
-TEST(PeriodicCheckpoints, FailureDuringWriteLosesThatCheckpoint) {
-  const PeriodicCheckpoints p(10.0, 3.0, 0.5);
-  const auto cut = p.interrupt_after(0, 3.25);  // inside the first write
-  EXPECT_EQ(cut.new_checkpoints, 0);
-  EXPECT_DOUBLE_EQ(cut.lost_h, 3.25);
+TEST(CheckpointSchedule, FailureDuringWriteLosesThatCheckpoint) {
+  const auto p = Schedule(10.0, 3.0, 0.5);
+  const auto c = p.cut(p.stretch(0.0, 0), 3.25);  // inside the first write
+  EXPECT_EQ(c.written, -1);
+  EXPECT_EQ(c.durable, -1);
+  EXPECT_DOUBLE_EQ(c.reached, 3.0);
+  EXPECT_DOUBLE_EQ(c.partial_h, 0.25);
+  const auto later = p.cut(p.stretch(0.0, 0), 3.5 + 3.0 + 0.25);  // inside the second
+  EXPECT_EQ(later.written, 1);
+  EXPECT_DOUBLE_EQ(later.reached, 6.0);
+  EXPECT_DOUBLE_EQ(later.partial_h, 0.25);
 }
 
-TEST(PeriodicCheckpoints, FailureInTheLastSegmentCompletesNoExtraCheckpoint) {
-  const PeriodicCheckpoints p(10.0, 3.0, 0.5);
-  const auto cut = p.interrupt_after(2, 3.5 + 0.9);  // one write left, then the final segment
-  EXPECT_EQ(cut.new_checkpoints, 1);
-  EXPECT_DOUBLE_EQ(cut.lost_h, 0.9);
+TEST(CheckpointSchedule, FailureInTheLastSegmentCompletesNoExtraCheckpoint) {
+  const auto p = Schedule(10.0, 3.0, 0.5);
+  const auto c = p.cut(p.stretch(6.0, 2), 3.5 + 0.9);  // one write left, then the final segment
+  EXPECT_EQ(c.written, 3);
+  EXPECT_DOUBLE_EQ(c.reached, 9.9);
+}
+
+TEST(CheckpointSchedule, AsyncCheckpointIsDurableOnlyAfterItsPersist) {
+  const auto p = Schedule(10.0, 3.0, 0.5, 1.0);
+  const auto s = p.stretch(0.0, 0);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(s), 11.5);  // persist < interval: never in the way
+  const auto early = p.cut(s, 3.5 + 0.5);
+  EXPECT_EQ(early.written, 1);
+  EXPECT_EQ(early.durable, -1);
+  EXPECT_DOUBLE_EQ(early.checkpoint_h, 0.5);
+  EXPECT_EQ(p.cut(s, 3.5 + 1.0).durable, 1);
+  EXPECT_EQ(p.cut(s, 2 * 3.5 + 0.2).durable, 1);  // write 2 done, its persist running
+}
+
+TEST(CheckpointSchedule, AsyncStallWaitsForThePreviousPersist) {
+  const auto p = Schedule(10.0, 3.0, 0.5, 4.0, PersistOverlap::kStall);
+  const auto s = p.stretch(0.0, 0);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(s), 10.0 + 3 * 0.5 + 2 * 1.0);  // 1 h stall before writes 2, 3
+  const auto stalled = p.cut(s, 3.5 + 3.0 + 0.5);
+  EXPECT_EQ(stalled.written, 1);
+  EXPECT_EQ(stalled.durable, -1);
+  EXPECT_DOUBLE_EQ(stalled.reached, 6.0);
+  EXPECT_DOUBLE_EQ(stalled.partial_h, 0.5);
+  const auto second = p.cut(s, 3.5 + 4.5 + 0.1);  // write 2 done: write 1 durable
+  EXPECT_EQ(second.written, 2);
+  EXPECT_EQ(second.durable, 1);
+  EXPECT_DOUBLE_EQ(second.checkpoint_h, 2 * 0.5 + 1.0);
+}
+
+TEST(CheckpointSchedule, AsyncSkipWritesEveryOtherBoundary) {
+  const auto p = Schedule(10.0, 3.0, 0.5, 4.0, PersistOverlap::kSkip);
+  const auto s = p.stretch(0.0, 0);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(s), 10.0 + 2 * 0.5);  // boundaries 1 and 3
+  const auto c = p.cut(s, 3.5 + 6.0 + 0.25);
+  EXPECT_EQ(c.written, 1);
+  EXPECT_EQ(c.durable, 1);
+  EXPECT_DOUBLE_EQ(c.reached, 9.0);
+  EXPECT_DOUBLE_EQ(c.partial_h, 0.25);
+}
+
+TEST(CheckpointSchedule, AsyncWithZeroPersistIsBlocking) {
+  const auto blocking = Schedule(10.0, 3.0, 0.5);
+  const auto async = Schedule(10.0, 3.0, 0.5, 0.0, PersistOverlap::kSkip);
+  for (double e = 0.0; e < 11.5; e += 0.125) {
+    const auto a = blocking.cut(blocking.stretch(0.0, 0), e);
+    const auto b = async.cut(async.stretch(0.0, 0), e);
+    EXPECT_EQ(a.durable, b.durable) << e;
+    EXPECT_DOUBLE_EQ(a.reached, b.reached) << e;
+    EXPECT_DOUBLE_EQ(a.checkpoint_h, b.checkpoint_h) << e;
+    EXPECT_DOUBLE_EQ(a.partial_h, b.partial_h) << e;
+  }
+}
+
+TEST(CheckpointSchedule, StretchFromMidIntervalAtHalfSpeed) {
+  const auto p = Schedule(10.0, 3.0, 0.5);
+  const auto s = p.stretch(4.0, 1, 0.5);  // writes boundaries 2 (6 h) and 3 (9 h)
+  EXPECT_EQ(s.first, 2);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(s), 6.0 / 0.5 + 2 * 0.5);
+  const auto c = p.cut(s, 4.0 + 0.5 + 1.0);  // to 6 h, write, then 1 h at half speed
+  EXPECT_EQ(c.written, 2);
+  EXPECT_DOUBLE_EQ(c.reached, 6.5);
+}
+
+TEST(CheckpointSchedule, ResumingOnAnUnwrittenBoundaryWritesItFirst) {
+  const auto p = Schedule(10.0, 3.0, 0.5);
+  const auto s = p.stretch(6.0, 1);
+  EXPECT_EQ(s.first, 2);
+  const auto c = p.cut(s, 0.25);
+  EXPECT_DOUBLE_EQ(c.reached, 6.0);
+  EXPECT_DOUBLE_EQ(c.partial_h, 0.25);
+  EXPECT_EQ(p.stretch(6.0, 2).first, 3);  // written and durable: next one
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ struct SingleNode {
     s.cluster.failure.node_mtbf_h = m;
     s.cluster.repair.distribution = exponential_repair(r);
     s.job.work_h = work;
-    s.recovery = {"hot_spare", d, swap, restart, load};
+    s.recovery = hot_spare_recovery(d, swap, restart, load);
     return s;
   }
   double p0() const { return std::exp(-work / m); }

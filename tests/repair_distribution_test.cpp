@@ -95,7 +95,7 @@ TEST(RepairDistribution, PoolWaitsExactlyTheRestOfAFixedRepair) {
   s.cluster.failure.node_mtbf_h = 10.0;
   s.cluster.repair.distribution = parse("{model: fixed, mean: 6h}");
   s.job.work_h = 5.0;
-  s.recovery = {"hot_spare", 0.5, 0.1, 0.2, 0.1};
+  s.recovery = hot_spare_recovery(0.5, 0.1, 0.2, 0.1);
   for (std::uint64_t i = 0; i < 300; ++i) {
     const ReplicationResult r = simulate_replication(s, 8, i);
     EXPECT_NEAR(r.bucket(Bucket::kWaitSpares), static_cast<double>(r.interruptions) * 5.5, 1e-9);

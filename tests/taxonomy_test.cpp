@@ -79,7 +79,7 @@ TEST(Taxonomy, UnevenDomainsEmptyTheFailingNodesDomain) {
 TEST(Taxonomy, RestartFailuresNeverSwapOrRepair) {
   Scenario s = small_cluster(16, 0, Handling::kRestart);
   s.cluster.spares = 0;  // no spares needed: the node stays in its slot
-  s.recovery = {"hot_spare", 0.1, 0.5, 0.2, 0.1};
+  s.recovery = hot_spare_recovery(0.1, 0.5, 0.2, 0.1);
   for (std::uint64_t i = 0; i < 100; ++i) {
     const ReplicationResult r = simulate_replication(s, 7, i);
     EXPECT_EQ(r.repairs, 0);

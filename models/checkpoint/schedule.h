@@ -1,0 +1,71 @@
+#pragma once
+// Periodic checkpoints in progress space, blocking or asynchronous (docs/model.md).
+//
+// Checkpoints fall due at multiples of the interval in progress (boundary m sits at m·interval,
+// the last one before the work ends). A write blocks the job for `write`; an asynchronous
+// checkpoint then persists in the background for `persist` and is durable only after that.
+// A failure, or any interruption, abandons a persist still running.
+//
+// Between two interruptions the job computes one *stretch*: from a progress position, at a
+// speed (1 = full size; elastic jobs run slower), writing every boundary it passes. Nothing
+// random happens inside a stretch, so where it stands after any elapsed time is arithmetic:
+// no event per checkpoint is needed.
+
+#include <cstdint>
+
+#include "models/scenario.h"
+
+namespace goodsim::models {
+
+class CheckpointSchedule {
+ public:
+  CheckpointSchedule(double work_h, const CheckpointSpec& spec);
+
+  // Number of segments the work splits into; boundaries 1 .. segments-1 get checkpoints.
+  std::int64_t segments() const { return segments_; }
+  double interval_h() const { return interval_h_; }
+  double write_h() const { return write_h_; }
+  // Progress at boundary m (0 = the start of the job).
+  double position(std::int64_t m) const { return static_cast<double>(m) * interval_h_; }
+
+  struct Stretch {
+    double from = 0.0;        // progress when computing starts
+    std::int64_t first = 1;   // first boundary to write (see first_boundary)
+    double speed = 1.0;       // progress per wall hour, 0 < speed <= 1
+  };
+  // The stretch that resumes at `from` with boundary `durable` the last durable checkpoint:
+  // it writes every boundary at or after `from` that is not yet durable.
+  Stretch stretch(double from, std::int64_t durable, double speed = 1.0) const;
+
+  // Fault-free wall time of the whole stretch, to the end of the job.
+  double time_to_finish(const Stretch& s) const;
+  // Wall time the whole stretch spends writing and stalling for persists.
+  double checkpoint_time(const Stretch& s) const;
+
+  // Where a stretch stands after `elapsed_h` of wall time.
+  struct Cut {
+    double reached;           // progress held in memory (a boundary while writing or stalling)
+    double boundary;          // progress of the last boundary written or being written, or from
+    std::int64_t written;     // last boundary whose write completed, or -1
+    std::int64_t durable;     // last boundary durable by then, or -1
+    double checkpoint_h;      // completed writes and the persist stalls before them
+    double partial_h;         // the write or stall in progress (lost on a rollback)
+  };
+  Cut cut(const Stretch& s, double elapsed_h) const;
+
+ private:
+  // Boundaries between two writes and the stall before each write but the stretch's first.
+  std::int64_t stride(double speed) const;
+  double stall_h(double speed, std::int64_t stride) const;
+  std::int64_t writes(const Stretch& s, std::int64_t stride) const;
+  static constexpr double kNoWrites = 1e300;  // lead time of a stretch with nothing to write
+
+  double work_h_;
+  double interval_h_;
+  double write_h_;
+  double persist_h_;
+  PersistOverlap overlap_;
+  std::int64_t segments_;
+};
+
+}  // namespace goodsim::models
