@@ -1,9 +1,12 @@
 #include "cli/report.h"
 
+#include "models/daly.h"
+
 #include <cstdio>
 #include <string>
 
 #include "models/cost.h"
+#include "models/daly.h"
 #include "models/repair/repair_distribution.h"
 #include "sim/format.h"
 
@@ -40,9 +43,17 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   out << "\n";
   out << "checkpoint ";
   if (s.checkpoint.interval_h > 0.0) {
-    out << "every " << human_duration(s.checkpoint.interval_h)
-        << (s.checkpoint.interval_auto ? " (auto: Daly optimum)" : "") << ", write "
-        << human_duration(s.checkpoint.write_h);
+    out << "every " << human_duration(s.checkpoint.interval_h);
+    if (s.checkpoint.interval_auto) {
+      // The exact optimum beside the approximations users know (goodsim interval has all four).
+      const double m = s.system_mtbf_h(), d = s.checkpoint.write_h;
+      out << " (auto: exact Daly optimum; Young "
+          << human_duration(models::daly::young_interval(m, d)) << ", Daly "
+          << human_duration(
+                 models::daly::first_order_interval(m, d, s.recovery.restart_h + s.recovery.load_h))
+          << ")";
+    }
+    out << ", write " << human_duration(s.checkpoint.write_h);
     if (s.checkpoint.persist_h > 0.0) {
       out << " blocking + persist " << human_duration(s.checkpoint.persist_h)
           << " in the background ("
@@ -50,6 +61,12 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
           << " when the next is due first)\n";
     } else {
       out << " (blocking)\n";
+    }
+    if (const auto& m = s.checkpoint.memory) {
+      out << "           in memory every " << human_duration(m->interval_h) << ", write "
+          << human_duration(m->write_h) << ", on groups of " << m->copies
+          << " nodes; restore from peers " << human_duration(m->load_h)
+          << " (the persistent checkpoint when a group lost every copy)\n";
     }
   } else {
     out << "none (a failure restarts the job from the beginning)\n";
@@ -68,8 +85,8 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
           << human_duration(s.job.step_h) << "; checkpoint restart when a shard loses every copy\n";
       break;
     case models::Strategy::kRequeue:
-      out << "           queue " << r.queue->describe() << "; no hot spares held ("
-          << c.spares << " in cluster.spares ignored)\n";
+      out << "           queue " << r.queue->describe() << "; no hot spares held (" << c.spares
+          << " in cluster.spares ignored)\n";
       break;
     case models::Strategy::kElastic:
       out << "           data-parallel groups of " << r.elastic.dp_group_nodes << " nodes ("
@@ -110,8 +127,8 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
         << fmt("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
     if (const auto& m = sum.cost_mean) {
       const double spare_price = models::spare_hour_usd(s);
-      out << "               mean: slots $" << with_commas(m->slots_usd) << " + "
-          << s.held_spares() << " spares $" << with_commas(m->spares_usd);
+      out << "               mean: slots $" << with_commas(m->slots_usd) << " + " << s.held_spares()
+          << " spares $" << with_commas(m->spares_usd);
       if (s.cost.repair_usd > 0.0) out << " + repairs $" << with_commas(m->repairs_usd);
       out << "\n               one spare costs $" << with_commas(spare_price * w.mean)
           << " over the mean wall time ($" << with_commas(spare_price, 2) << "/node-h x "
@@ -129,12 +146,12 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
       out << line;
     }
   }
-  if (s.recovery.strategy == models::Strategy::kCheckpointless) {
-    out << fmt("\nrecoveries     %.1f per run: %.1f from peers, %.2f fell back to a checkpoint",
+  if (s.recovery.strategy == models::Strategy::kCheckpointless || s.checkpoint.memory) {
+    out << fmt("\nrecoveries     %.1f per run: %.1f from peers' memory, %.2f fell back to the "
+               "persistent checkpoint",
                sum.recoveries_mean, sum.peer_recoveries_mean, sum.fallbacks_mean)
-        << fmt(" (%.2f %%)\n", sum.recoveries_mean > 0.0
-                                  ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean
-                                  : 0.0);
+        << fmt(" (%.2f %%)\n",
+               sum.recoveries_mean > 0.0 ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean : 0.0);
   }
   if (const auto& rt = sum.recovery_h) {
     out << fmt("\nrecovery time  failure to computing again, %.0f recoveries\n",

@@ -31,6 +31,7 @@ enum class EventKind : std::uint8_t {
 enum class Keep {
   kCheckpoint,  // roll back to the last durable checkpoint
   kStep,        // keep the last completed training step (checkpointless peer recovery)
+  kMemory,      // multi-level: the last in-memory checkpoint if its copies survive
   kAll,         // keep everything (elastic regrowth: no failure)
 };
 
@@ -45,8 +46,8 @@ struct Timeline {
   double fill = 0.0;        // empty slots filled (kNever while waiting for spares)
   double swap_end = 0.0;    // replacement nodes swapped in
   double compute_start = 0.0;
-  double done = 0.0;  // progress reaches the work, unless a failure comes first
-  Bucket acquire = Bucket::kWaitSpares;  // detect_end .. fill
+  double done = 0.0;                      // progress reaches the work, unless a failure comes first
+  Bucket acquire = Bucket::kWaitSpares;   // detect_end .. fill
   Bucket restore = Bucket::kRestartLoad;  // swap_end .. compute_start
 };
 
@@ -68,13 +69,18 @@ class Replication {
         clock_ignores_entries_(clock_->ignores_entries()),
         clock_proposes_(clock_->proposes()),
         picks_(seed, index, sim::StreamPurpose::kCauses),
-        slot_aware_(s.cluster.domain_size > 0 || strategy_ == Strategy::kCheckpointless),
+        slot_aware_(s.cluster.domain_size > 0 || strategy_ == Strategy::kCheckpointless ||
+                    s.checkpoint.memory),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
     if (strategy_ == Strategy::kCheckpointless) {
       const CheckpointlessSpec& c = s.recovery.checkpointless;
       shards_.emplace(s.cluster.nodes, c.replicas, c.placement);
+    }
+    if (s.checkpoint.memory) {
+      // Gemini's group placement: neighbouring slots hold each other's copies.
+      memory_copies_.emplace(s.cluster.nodes, s.checkpoint.memory->copies, Placement::kPacked);
     }
     if (!s.cluster.causes.empty()) {
       double total = 0.0;
@@ -161,10 +167,12 @@ class Replication {
         restore_h = s_.recovery.elastic.reconfigure_h;
         break;
       default:
-        restore_h = s_.recovery.restart_h + s_.recovery.load_h;
+        restore_h = s_.recovery.restart_h +
+                    (memory_restore_ ? s_.checkpoint.memory->load_h : s_.recovery.load_h);
     }
     plan_.compute_start = from + restore_h;
-    stretch_ = checkpoints_.stretch(pos_, durable_, speed);
+    // Multi-level: the boundary restored from is written, whichever level held it.
+    stretch_ = checkpoints_.stretch(pos_, memory_copies_ ? held_ : durable_, speed);
     plan_.done = plan_.compute_start + checkpoints_.time_to_finish(stretch_);
   }
 
@@ -196,11 +204,16 @@ class Replication {
 
   // Books the plan up to an interruption at t and moves the job's position to what `keep`
   // keeps of the progress reached; the rest, and any write cut short, is lost.
-  void interrupt(double t, Keep keep) {
+  // Where the job stands at t: its stretch's cut, or nothing computed yet.
+  CheckpointSchedule::Cut cut_at(double t) const {
+    if (t > plan_.compute_start) return checkpoints_.cut(stretch_, t - plan_.compute_start);
+    return {pos_, pos_, -1, -1, 0.0, 0.0};
+  }
+
+  void interrupt(double t, const CheckpointSchedule::Cut& cut, Keep keep) {
     book_phases(t);
     double reached = pos_, boundary = pos_, partial = 0.0;
     if (t > plan_.compute_start) {
-      const CheckpointSchedule::Cut cut = checkpoints_.cut(stretch_, t - plan_.compute_start);
       reached = cut.reached;
       boundary = cut.boundary;
       partial = cut.partial_h;
@@ -211,6 +224,10 @@ class Replication {
     double target = reached;
     if (keep == Keep::kCheckpoint) {
       target = checkpoints_.position(durable_);
+    } else if (keep == Keep::kMemory) {
+      memory_restore_ = !memory_lost_;
+      if (!memory_restore_) held_ = durable_;  // the newer in-memory state is gone
+      target = checkpoints_.position(held_);
     } else if (keep == Keep::kStep) {
       const double step = s_.job.step_h;
       target = std::max(boundary, std::floor(reached / step) * step);
@@ -237,6 +254,7 @@ class Replication {
       from_checkpoint_ = false;
       shards_->restore_all();  // replacements hold their shards; or a checkpoint rebuilt all
     }
+    if (memory_copies_) ++(memory_restore_ ? result_.peer_recoveries : result_.fallbacks);
     if (options_.record_recoveries) result_.recovery_h.push_back(plan_.compute_start - episode_);
   }
 
@@ -263,15 +281,17 @@ class Replication {
       episode_ = t;
     }
     ++result_.interruptions;
+    const CheckpointSchedule::Cut cut = cut_at(t);
+    renew_memory_copies(cut.written);
     const CauseSpec* cause = draw_cause();
     const int lost_before = shards_ ? static_cast<int>(shards_->copies_down()) : 0;
     bool shard_lost = false;
     switch (cause ? cause->handling : Handling::kSwap) {
       case Handling::kRestart:  // the node stays in its slot and is not repaired
-        if (shards_) shard_lost = shards_->lose(slot);
+        shard_lost = lose_copies(slot);
         break;
       case Handling::kSwap:
-        if (shards_) shard_lost = shards_->lose(slot);
+        shard_lost = lose_copies(slot);
         vacate(slot, t, repair_for(cause));
         break;
       case Handling::kDomain: {
@@ -279,13 +299,13 @@ class Replication {
         const std::int64_t last = std::min(first + s_.cluster.domain_size, s_.cluster.nodes);
         for (std::int64_t i = first; i < last; ++i) {
           if (!occupied_[static_cast<std::size_t>(i)]) continue;
-          if (shards_) shard_lost |= shards_->lose(i);
+          shard_lost |= lose_copies(i);
           vacate(i, t, repair_for(cause));
         }
         break;
       }
     }
-    Keep keep = Keep::kCheckpoint;
+    Keep keep = memory_copies_ ? Keep::kMemory : Keep::kCheckpoint;
     if (shards_) {
       if (lost_before == 1) {
         ++result_.second_faults;
@@ -297,8 +317,24 @@ class Replication {
       }
       if (!from_checkpoint_) keep = Keep::kStep;
     }
-    interrupt(t, keep);
+    interrupt(t, cut, keep);
     begin_recovery(t);
+  }
+
+  // Multi-level: a write completed since the last interruption put fresh copies of the newest
+  // checkpoint on every node, the replacements included.
+  void renew_memory_copies(std::int64_t written) {
+    if (!memory_copies_ || written <= held_) return;
+    held_ = written;
+    memory_copies_->restore_all();
+    memory_lost_ = false;
+  }
+
+  // The node in `slot` loses the state copies it holds (its process is gone). Returns true if
+  // that took a checkpointless shard's last copy.
+  bool lose_copies(std::int64_t slot) {
+    if (memory_copies_ && memory_copies_->lose(slot)) memory_lost_ = true;
+    return shards_ && shards_->lose(slot);
   }
 
   // Picks the failure's cause by share; nullptr when the scenario has no taxonomy.
@@ -400,7 +436,7 @@ class Replication {
   // progress, and pays the reconfiguration.
   void regrow(double t) {
     close_recovery_if_resumed(t);
-    interrupt(t, Keep::kAll);
+    interrupt(t, cut_at(t), Keep::kAll);
     const std::int64_t entering = empty_slots_;
     take_fill();
     degraded_ = false;
@@ -454,7 +490,11 @@ class Replication {
   std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_
   std::vector<std::int64_t> empty_list_;  // emptied slots awaiting the fill
   std::vector<double> cause_cdf_;
-  std::optional<ShardMap> shards_;  // checkpointless only
+  std::optional<ShardMap> shards_;         // checkpointless only
+  std::optional<ShardMap> memory_copies_;  // multi-level only: copies of checkpoint held_
+  std::int64_t held_ = 0;                  // multi-level: newest boundary written (either level)
+  bool memory_lost_ = false;               // ... and some group has lost every copy of it
+  bool memory_restore_ = false;            // this recovery restores from the peers' memory
   sim::EventHandle failure_event_;
   double failure_time_ = kNever;
   sim::EventHandle spares_event_;
@@ -469,8 +509,8 @@ class Replication {
 
   Timeline plan_;
   CheckpointSchedule::Stretch stretch_;
-  double pos_ = 0.0;            // progress the current stretch starts from
-  std::int64_t durable_ = 0;    // last durable checkpoint boundary (0 = start of job)
+  double pos_ = 0.0;          // progress the current stretch starts from
+  std::int64_t durable_ = 0;  // last durable checkpoint boundary (0 = start of job)
   std::int64_t empty_slots_ = 0;
   std::int64_t pool_;
   ReplicationResult result_;

@@ -27,8 +27,8 @@ enum class Bucket : std::size_t {
 inline constexpr std::size_t kBucketCount = static_cast<std::size_t>(Bucket::kCount);
 
 inline constexpr std::array<std::string_view, kBucketCount> kBucketNames = {
-    "productive", "checkpoint", "lost",         "detect",   "wait_spares", "swap",
-    "restart_load", "queue",     "p2p_transfer", "degraded", "reconfigure"};
+    "productive",   "checkpoint", "lost",         "detect",   "wait_spares", "swap",
+    "restart_load", "queue",      "p2p_transfer", "degraded", "reconfigure"};
 
 struct ReplicationResult {
   double wall_h = 0.0;
@@ -38,8 +38,10 @@ struct ReplicationResult {
   std::int64_t spare_waits = 0;    // recoveries that found the pool short and had to wait
   std::uint64_t events = 0;        // kernel events processed (for performance reporting)
   std::int64_t recoveries = 0;     // recoveries completed: the job computed again
-  std::int64_t peer_recoveries = 0;  // checkpointless: recoveries that kept the state in memory
-  std::int64_t fallbacks = 0;        // checkpointless: recoveries that fell back to a checkpoint
+  // Checkpointless, and multi-level checkpoints: recoveries that restored the state from the
+  // peers' memory, and those that fell back to the persistent checkpoint.
+  std::int64_t peer_recoveries = 0;
+  std::int64_t fallbacks = 0;
   // Checkpointless: failures that found exactly one other state copy gone, and how many of
   // them took a shard's last copy (docs/model.md, group placement).
   std::int64_t second_faults = 0;

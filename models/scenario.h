@@ -80,12 +80,22 @@ enum class PersistOverlap {
   kSkip,   // the due checkpoint is skipped; the next one after the persist is written
 };
 
+// In-memory checkpoints on peer nodes, the fast level of multi-level checkpointing (Gemini):
+// groups of `copies` neighbouring slots hold each other's copies.
+struct MemoryLevelSpec {
+  double interval_h = 0.0;  // progress between in-memory checkpoints; divides the persistent one
+  double write_h = 0.0;     // blocking copy to the peers' host memory
+  std::int64_t copies = 2;  // nodes holding each node's copy (the group size)
+  double load_h = 0.0;      // restoring from the peers' copies (replaces recovery.load)
+};
+
 struct CheckpointSpec {
-  double interval_h = 0.0;     // progress between checkpoints; 0 = never checkpoint
-  double write_h = 0.0;        // blocking write (device-to-host stall for async checkpoints)
-  double persist_h = 0.0;      // background persist after the write; 0 = durable at write end
+  double interval_h = 0.0;  // progress between checkpoints; 0 = never checkpoint
+  double write_h = 0.0;     // blocking write (device-to-host stall for async checkpoints)
+  double persist_h = 0.0;   // background persist after the write; 0 = durable at write end
   PersistOverlap overlap = PersistOverlap::kStall;
-  bool interval_auto = false;  // interval was `auto`: the exact optimum of Daly's model
+  bool interval_auto = false;             // interval was `auto`: the exact optimum of Daly's model
+  std::optional<MemoryLevelSpec> memory;  // multi-level: in-memory copies between persistent ones
 };
 
 // How the job gets going again after a failure (models/recovery/, docs/model.md).
@@ -121,9 +131,9 @@ struct RecoverySpec {
   double swap_h = 0.0;
   double restart_h = 0.0;
   double load_h = 0.0;
-  CheckpointlessSpec checkpointless;                       // strategy checkpointless only
-  ElasticSpec elastic;                                     // strategy elastic only
-  std::shared_ptr<const RepairDistribution> queue;         // strategy requeue only
+  CheckpointlessSpec checkpointless;                // strategy checkpointless only
+  ElasticSpec elastic;                              // strategy elastic only
+  std::shared_ptr<const RepairDistribution> queue;  // strategy requeue only
 };
 
 // Hot-spare recovery with these phase durations (hours).

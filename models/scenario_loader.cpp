@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "models/checkpoint/memory_level.h"
 #include "models/config_values.h"
 #include "models/daly.h"
 #include "models/failure/failure_clock.h"
@@ -117,7 +118,7 @@ JobSpec read_job(const ConfigNode& n, std::int64_t gpus) {
   return j;
 }
 
-CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h) {
+CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h, std::int64_t nodes) {
   CheckpointSpec c;
   if (!n) return c;  // no checkpoints: every failure restarts the job from scratch
   MapReader r(*n);
@@ -152,6 +153,7 @@ CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h) {
                      "checkpoint that falls due)");
     }
   }
+  if (const ConfigNode* m = r.optional("memory")) c.memory = read_memory_level(*m, c, nodes);
   r.finish();
   return c;
 }
@@ -203,8 +205,16 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   r.optional("description");
   s.cluster = read_cluster(r.required("cluster"));
   s.job = read_job(r.required("job"), s.gpus());
-  s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h());
+  s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h(), s.cluster.nodes);
   s.recovery = read_recovery(r.optional("recovery"), s.cluster, s.job);
+  if (s.checkpoint.memory && s.recovery.strategy != Strategy::kHotSpare) {
+    // Checkpointless keeps its own in-memory state; requeue and elastic change the node set
+    // the copies live on.
+    throw root.find("checkpoint")
+        ->find("memory")
+        ->error("checkpoint.memory works with recovery.strategy hot_spare only, got " +
+                std::string(to_string(s.recovery.strategy)));
+  }
   s.cost = read_cost(r.optional("cost"));
   s.montecarlo = read_montecarlo(r.optional("montecarlo"));
   r.optional("sweep");  // read by models/sweep (goodsim sweep); a scenario is its base point

@@ -141,5 +141,59 @@ TEST(CheckpointSchedule, ResumingOnAnUnwrittenBoundaryWritesItFirst) {
   EXPECT_EQ(p.stretch(6.0, 2).first, 3);  // written and durable: next one
 }
 
+CheckpointSchedule MultiLevel(double work, double interval, double write, double memory_interval,
+                              double memory_write) {
+  CheckpointSpec spec;
+  spec.interval_h = interval;
+  spec.write_h = write;
+  spec.memory = MemoryLevelSpec{memory_interval, memory_write, 2, 0.0};
+  return CheckpointSchedule(work, spec);
+}
+
+TEST(MultiLevelSchedule, EveryKthBoundaryIsPersistentAndCostsTheFullWrite) {
+  const auto p = MultiLevel(10.0, 3.0, 0.5, 1.0, 0.1);  // boundaries 1..9; 3, 6, 9 persistent
+  EXPECT_EQ(p.segments(), 10);
+  EXPECT_TRUE(p.multilevel());
+  EXPECT_TRUE(p.persistent(6));
+  EXPECT_FALSE(p.persistent(7));
+  EXPECT_DOUBLE_EQ(p.checkpoint_time(p.stretch(0.0, 0)), 6 * 0.1 + 3 * 0.5);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(p.stretch(0.0, 0)), 10.0 + 6 * 0.1 + 3 * 0.5);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(p.stretch(7.0, 7)), 3.0 + 0.1 + 0.5);  // boundaries 8, 9
+}
+
+TEST(MultiLevelSchedule, CutReportsTheNewestCheckpointAndTheLastPersistentOne) {
+  const auto p = MultiLevel(10.0, 3.0, 0.5, 1.0, 0.1);
+  const auto s = p.stretch(0.0, 0);
+  // Boundaries 1, 2 (memory), 3 (persistent), 4 (memory) written by 4 + 3 x 0.1 + 0.5 = 4.8 h.
+  const auto c = p.cut(s, 4.8 + 0.25);
+  EXPECT_EQ(c.written, 4);
+  EXPECT_EQ(c.durable, 3);
+  EXPECT_DOUBLE_EQ(c.reached, 4.25);
+  EXPECT_DOUBLE_EQ(c.checkpoint_h, 3 * 0.1 + 0.5);
+  const auto writing = p.cut(s, 3.2 + 0.3);  // inside the persistent write of boundary 3
+  EXPECT_EQ(writing.written, 2);
+  EXPECT_EQ(writing.durable, -1);
+  EXPECT_DOUBLE_EQ(writing.reached, 3.0);
+  EXPECT_NEAR(writing.partial_h, 0.3, 1e-12);
+}
+
+TEST(MultiLevelSchedule, EqualWritesCutLikeOneLevelOnTheFineGrid) {
+  const auto single = Schedule(10.0, 1.0, 0.2);
+  const auto multi = MultiLevel(10.0, 3.0, 0.2, 1.0, 0.2);
+  for (const double from : {0.0, 2.5}) {
+    const auto a = single.stretch(from, 2);
+    const auto b = multi.stretch(from, 2);
+    for (double e = 0.0; e < 12.0; e += 0.07) {
+      const auto x = single.cut(a, e);
+      const auto y = multi.cut(b, e);
+      EXPECT_EQ(x.written, y.written) << e;
+      EXPECT_EQ(y.durable, y.written < 3 ? -1 : y.written / 3 * 3) << e;
+      EXPECT_NEAR(x.reached, y.reached, 1e-12) << e;
+      EXPECT_NEAR(x.checkpoint_h, y.checkpoint_h, 1e-12) << e;
+      EXPECT_NEAR(x.partial_h, y.partial_h, 1e-12) << e;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace goodsim::models

@@ -20,15 +20,29 @@ std::int64_t count_segments(double work_h, double interval_h) {
 std::int64_t ceil_tolerant(double x) {
   return static_cast<std::int64_t>(std::ceil(x - 1e-9 * std::max(1.0, std::abs(x))));
 }
+
+// The grid the boundaries sit on: the in-memory interval when multi-level.
+double grid_interval(const CheckpointSpec& spec) {
+  return spec.memory ? spec.memory->interval_h : spec.interval_h;
+}
+
+// Boundaries per persistent checkpoint (the loader checks that the intervals divide).
+std::int64_t persistent_ratio(const CheckpointSpec& spec) {
+  if (!spec.memory) return 0;
+  return std::max<std::int64_t>(1, std::llround(spec.interval_h / spec.memory->interval_h));
+}
 }  // namespace
 
 CheckpointSchedule::CheckpointSchedule(double work_h, const CheckpointSpec& spec)
     : work_h_(work_h),
-      interval_h_(spec.interval_h > 0.0 && spec.interval_h < work_h ? spec.interval_h : work_h),
+      interval_h_(grid_interval(spec) > 0.0 && grid_interval(spec) < work_h ? grid_interval(spec)
+                                                                            : work_h),
       write_h_(spec.write_h),
-      persist_h_(spec.persist_h),
+      persist_h_(spec.memory ? 0.0 : spec.persist_h),
       overlap_(spec.overlap),
-      segments_(count_segments(work_h, spec.interval_h)) {}
+      ratio_(persistent_ratio(spec)),
+      memory_write_h_(spec.memory ? spec.memory->write_h : spec.write_h),
+      segments_(count_segments(work_h, grid_interval(spec))) {}
 
 CheckpointSchedule::Stretch CheckpointSchedule::stretch(double from, std::int64_t durable,
                                                         double speed) const {
@@ -52,7 +66,16 @@ std::int64_t CheckpointSchedule::writes(const Stretch& s, std::int64_t stride) c
   return s.first > last ? 0 : (last - s.first) / stride + 1;
 }
 
+double CheckpointSchedule::writes_h(std::int64_t first, std::int64_t end) const {
+  if (end <= first) return 0.0;
+  // Multiples of the ratio in [first, end), first >= 1.
+  const std::int64_t persistent = (end - 1) / ratio_ - (first - 1) / ratio_;
+  return static_cast<double>(end - first - persistent) * memory_write_h_ +
+         static_cast<double>(persistent) * write_h_;
+}
+
 double CheckpointSchedule::checkpoint_time(const Stretch& s) const {
+  if (multilevel()) return writes_h(s.first, segments_);
   const std::int64_t k = stride(s.speed);
   const std::int64_t n = writes(s, k);
   if (n == 0) return 0.0;
@@ -63,7 +86,48 @@ double CheckpointSchedule::time_to_finish(const Stretch& s) const {
   return (work_h_ - s.from) / s.speed + checkpoint_time(s);
 }
 
+CheckpointSchedule::Cut CheckpointSchedule::cut_multilevel(const Stretch& s,
+                                                           double elapsed_h) const {
+  const double v = s.speed;
+  const std::int64_t last = segments_ - 1;
+  const auto write_start = [&](std::int64_t m) {
+    return (position(m) - s.from) / v + writes_h(s.first, m);
+  };
+  if (s.first > last || elapsed_h < write_start(s.first)) {
+    return {std::min(work_h_, s.from + elapsed_h * v), s.from, -1, -1, 0.0, 0.0};
+  }
+  // The last boundary whose write began by elapsed_h. Write starts grow by an interval plus
+  // an average write per boundary, give or take one persistent write: guess from the average,
+  // then step to the exact boundary (a step or two).
+  const double per_boundary =
+      interval_h_ / v +
+      (write_h_ + static_cast<double>(ratio_ - 1) * memory_write_h_) / static_cast<double>(ratio_);
+  const double guess = std::floor((elapsed_h - write_start(s.first)) / per_boundary);
+  std::int64_t m = s.first + static_cast<std::int64_t>(
+                                 std::clamp(guess, 0.0, static_cast<double>(last - s.first)));
+  while (m < last && write_start(m + 1) <= elapsed_h) ++m;
+  while (m > s.first && write_start(m) > elapsed_h) --m;
+  const double into = elapsed_h - write_start(m);
+  const double write = persistent(m) ? write_h_ : memory_write_h_;
+  Cut c{};
+  c.boundary = position(m);
+  if (into < write) {  // writing boundary m
+    c.written = m > s.first ? m - 1 : -1;
+    c.reached = position(m);
+    c.checkpoint_h = writes_h(s.first, m);
+    c.partial_h = into;
+  } else {
+    c.written = m;
+    c.reached = std::min(m == last ? work_h_ : position(m + 1), position(m) + (into - write) * v);
+    c.checkpoint_h = writes_h(s.first, m + 1);
+  }
+  const std::int64_t persistent_m = c.written < 0 ? -1 : c.written / ratio_ * ratio_;
+  c.durable = persistent_m >= s.first ? persistent_m : -1;
+  return c;
+}
+
 CheckpointSchedule::Cut CheckpointSchedule::cut(const Stretch& s, double elapsed_h) const {
+  if (multilevel()) return cut_multilevel(s, elapsed_h);
   const double v = s.speed;
   const std::int64_t k = stride(v);
   const std::int64_t n = writes(s, k);

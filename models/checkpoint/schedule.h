@@ -6,6 +6,11 @@
 // checkpoint then persists in the background for `persist` and is durable only after that.
 // A failure, or any interruption, abandons a persist still running.
 //
+// Multi-level (`checkpoint.memory`): boundaries sit on the in-memory grid; every k-th one,
+// k = interval / memory.interval, is persistent and costs `write`, the others `memory.write`.
+// Persistent writes are blocking then. `written` reports the last boundary of either level,
+// `durable` the last persistent one.
+//
 // Between two interruptions the job computes one *stretch*: from a progress position, at a
 // speed (1 = full size; elastic jobs run slower), writing every boundary it passes. Nothing
 // random happens inside a stretch, so where it stands after any elapsed time is arithmetic:
@@ -23,15 +28,19 @@ class CheckpointSchedule {
 
   // Number of segments the work splits into; boundaries 1 .. segments-1 get checkpoints.
   std::int64_t segments() const { return segments_; }
+  // Progress between two boundaries (the in-memory interval when multi-level).
   double interval_h() const { return interval_h_; }
+  bool multilevel() const { return ratio_ > 0; }
+  // Boundary m holds a persistent checkpoint (every boundary when single-level).
+  bool persistent(std::int64_t m) const { return ratio_ == 0 || m % ratio_ == 0; }
   double write_h() const { return write_h_; }
   // Progress at boundary m (0 = the start of the job).
   double position(std::int64_t m) const { return static_cast<double>(m) * interval_h_; }
 
   struct Stretch {
-    double from = 0.0;        // progress when computing starts
-    std::int64_t first = 1;   // first boundary to write (see first_boundary)
-    double speed = 1.0;       // progress per wall hour, 0 < speed <= 1
+    double from = 0.0;       // progress when computing starts
+    std::int64_t first = 1;  // first boundary to write (see first_boundary)
+    double speed = 1.0;      // progress per wall hour, 0 < speed <= 1
   };
   // The stretch that resumes at `from` with boundary `durable` the last durable checkpoint:
   // it writes every boundary at or after `from` that is not yet durable.
@@ -44,12 +53,12 @@ class CheckpointSchedule {
 
   // Where a stretch stands after `elapsed_h` of wall time.
   struct Cut {
-    double reached;           // progress held in memory (a boundary while writing or stalling)
-    double boundary;          // progress of the last boundary written or being written, or from
-    std::int64_t written;     // last boundary whose write completed, or -1
-    std::int64_t durable;     // last boundary durable by then, or -1
-    double checkpoint_h;      // completed writes and the persist stalls before them
-    double partial_h;         // the write or stall in progress (lost on a rollback)
+    double reached;        // progress held in memory (a boundary while writing or stalling)
+    double boundary;       // progress of the last boundary written or being written, or from
+    std::int64_t written;  // last boundary whose write completed, or -1
+    std::int64_t durable;  // last boundary durable by then, or -1
+    double checkpoint_h;   // completed writes and the persist stalls before them
+    double partial_h;      // the write or stall in progress (lost on a rollback)
   };
   Cut cut(const Stretch& s, double elapsed_h) const;
 
@@ -60,11 +69,18 @@ class CheckpointSchedule {
   std::int64_t writes(const Stretch& s, std::int64_t stride) const;
   static constexpr double kNoWrites = 1e300;  // lead time of a stretch with nothing to write
 
+  // Multi-level: write time of boundaries first .. end-1, and the cut (write times differ
+  // between boundaries, so the single-level cycle arithmetic does not apply).
+  double writes_h(std::int64_t first, std::int64_t end) const;
+  Cut cut_multilevel(const Stretch& s, double elapsed_h) const;
+
   double work_h_;
   double interval_h_;
   double write_h_;
   double persist_h_;
   PersistOverlap overlap_;
+  std::int64_t ratio_ = 0;  // multi-level: boundaries per persistent checkpoint; 0 = single
+  double memory_write_h_ = 0.0;
   std::int64_t segments_;
 };
 

@@ -1,0 +1,50 @@
+#include "models/checkpoint/memory_level.h"
+
+#include <cmath>
+#include <string>
+
+#include "models/config_values.h"
+
+namespace goodsim::models {
+
+MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointSpec& persistent,
+                                  std::int64_t nodes) {
+  sim::MapReader r(node);
+  MemoryLevelSpec m;
+  const sim::ConfigNode& interval = r.required("interval");
+  m.interval_h = config::positive_hours(interval);
+  m.write_h = config::optional_hours(r, "write", 0.0);
+  m.load_h = config::optional_hours(r, "load", 0.0);
+  if (const sim::ConfigNode* c = r.optional("copies")) {
+    m.copies = config::int_at_least(*c, 1);
+    if (nodes % m.copies != 0) {
+      throw c->error("expected a group size that divides cluster.nodes (" + std::to_string(nodes) +
+                     "), got " + c->describe());
+    }
+  }
+  r.finish();
+
+  // The persistent level must sit on the in-memory grid, and be blocking: the grid arithmetic
+  // of models/checkpoint/schedule.cpp assumes both.
+  if (persistent.interval_auto) {
+    throw node.error(
+        "checkpoint.memory needs an explicit checkpoint.interval (a multiple of "
+        "memory.interval), not 'auto'");
+  }
+  const double ratio = persistent.interval_h / m.interval_h;
+  if (!(persistent.interval_h > 0.0) || std::abs(ratio - std::round(ratio)) > 1e-9 * ratio ||
+      std::round(ratio) < 1.0) {
+    throw interval.error(
+        "expected an interval that divides checkpoint.interval (the persistent "
+        "one), got " +
+        interval.describe());
+  }
+  if (persistent.persist_h > 0.0) {
+    throw node.error(
+        "checkpoint.memory needs blocking persistent checkpoints (checkpoint.persist "
+        "0): the in-memory level is the fast one");
+  }
+  return m;
+}
+
+}  // namespace goodsim::models
