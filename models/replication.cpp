@@ -264,7 +264,11 @@ class Replication {
     }
     ++result_.interruptions;
     const CauseSpec* cause = draw_cause();
-    const int lost_before = shards_ ? static_cast<int>(shards_->copies_down()) : 0;
+    // A second fault finds exactly one *other* copy gone. The failing slot's own copy may be
+    // the one already gone (its replacement fails while pulling its state, or a restarted
+    // process fails again): that is not a second fault, and counting it made the ratio
+    // second_fault_fallbacks / second_faults fall below Gemini's 1/(N-1) for two replicas.
+    const bool second_fault = shards_ && shards_->copies_down() == 1 && !shards_->down(slot);
     bool shard_lost = false;
     switch (cause ? cause->handling : Handling::kSwap) {
       case Handling::kRestart:  // the node stays in its slot and is not repaired
@@ -287,7 +291,7 @@ class Replication {
     }
     Keep keep = Keep::kCheckpoint;
     if (shards_) {
-      if (lost_before == 1) {
+      if (second_fault) {
         ++result_.second_faults;
         if (shard_lost) ++result_.second_fault_fallbacks;
       }
