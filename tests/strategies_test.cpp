@@ -125,6 +125,33 @@ TEST(Checkpointless, APeerRecoveryLosesHalfAStepOnAverage) {
       << lost / recoveries / kSecond << " s per recovery";
 }
 
+TEST(Checkpointless, APeerRecoveryIsDetectSwapAndTransferWithoutRestartOrLoad) {
+  // 100 GB over 400 Gbit/s is 2 s. Replications where no failure overlapped another (every
+  // interruption its own recovery, none a fallback) pay exactly these phases per recovery.
+  Scenario s = non_overlapping_checkpointless();
+  s.recovery.detect_h = 60 * kSecond;
+  s.recovery.swap_h = 30 * kSecond;
+  s.recovery.checkpointless.transfer_h = transfer_hours(100.0, 400.0);
+  s.job.work_h = 40.0;  // ~20 failures: most replications see no overlap
+  const double recovery_h = s.recovery.detect_h + s.recovery.swap_h + 2 * kSecond;
+  RunOptions options{100, 25, 1, {}};
+  options.record_recoveries = true;
+  int clean = 0;
+  for (const ReplicationResult& r : run_replications(s, options)) {
+    expect_exact_accounting(s, r);
+    if (r.fallbacks != 0 || r.recoveries != r.interruptions) continue;
+    ++clean;
+    const auto n = static_cast<double>(r.recoveries);
+    EXPECT_NEAR(r.bucket(Bucket::kDetect), n * s.recovery.detect_h, 1e-9);
+    EXPECT_NEAR(r.bucket(Bucket::kSwap), n * s.recovery.swap_h, 1e-9);
+    EXPECT_NEAR(r.bucket(Bucket::kP2pTransfer), n * s.recovery.checkpointless.transfer_h, 1e-9);
+    EXPECT_EQ(r.bucket(Bucket::kRestartLoad), 0.0);
+    ASSERT_EQ(r.recovery_h.size(), static_cast<std::size_t>(r.recoveries));
+    for (const double h : r.recovery_h) EXPECT_NEAR(h, recovery_h, 1e-9);
+  }
+  EXPECT_GT(clean, 50);  // a failure falls inside a 92 s recovery once in ~80: ~78 % clean
+}
+
 // ---------------------------------------------------------------------------------------------
 // Gemini's group placement.
 
