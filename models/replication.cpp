@@ -403,6 +403,16 @@ class Replication {
   // Elastic: enough spares have come back; the job regrows to full size, keeping its
   // progress, and pays the reconfiguration.
   void regrow(double t) {
+    if (t < plan_.compute_start) {
+      // The shrunken job is still restarting and loading its checkpoint: it has no progress in
+      // memory to keep, and the returning nodes need the checkpoint too. Regrowing here used
+      // to skip the rest of the restart + load (the job computed without ever loading its
+      // state); instead the spares fill the slots as they would for a hot-spare job.
+      degraded_ = false;
+      plan_fill(t);
+      commit_fill_if_certain();
+      return;
+    }
     close_recovery_if_resumed(t);
     interrupt(t, Keep::kAll);
     const std::int64_t entering = empty_slots_;

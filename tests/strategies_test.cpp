@@ -452,6 +452,30 @@ TEST(Elastic, OneFailureOnTwoGroupsByHand) {
   EXPECT_GT(cases, 50);  // P(exactly one failure) is about 0.3
 }
 
+TEST(Elastic, SparesBackBeforeTheDegradedJobComputesMakeItAHotSpareRecovery) {
+  // As above, but the repair (R = 0.25 h) returns while the shrunken job is still restarting
+  // and loading its checkpoint (d + rl = 0.3 h): it has computed nothing on fewer groups, and
+  // the returning node needs the checkpoint too. A single failure at T then costs what it
+  // costs a hot-spare job: T lost, the wait for the repair, swap, restart + load.
+  const double R = 0.25, d = 0.1, rl = 0.2, swap = 0.1, W = 10.0;
+  Scenario hot = cluster(2, 20.0, W);
+  hot.cluster.spares = 0;
+  hot.cluster.repair.distribution = distribution("{model: fixed, mean: 15min}");
+  hot.recovery = hot_spare_recovery(d, swap, 0.15, 0.05);
+  const Scenario el = elastic(hot, 1, 0.05);
+  int cases = 0;
+  for (std::uint64_t i = 0; i < 400; ++i) {
+    const ReplicationResult a = simulate_replication(hot, 44, i);
+    const ReplicationResult b = simulate_replication(el, 44, i);
+    expect_exact_accounting(el, b);
+    if (a.interruptions != 1) continue;
+    ++cases;
+    EXPECT_NEAR(a.wall_h, a.bucket(Bucket::kLost) + R + swap + rl + W, 1e-9);
+    expect_identical(a, b);
+  }
+  EXPECT_GT(cases, 50);  // P(exactly one failure) is about 0.3
+}
+
 // ---------------------------------------------------------------------------------------------
 // Every strategy: exact accounting, with a taxonomy and async checkpoints.
 
