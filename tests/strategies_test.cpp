@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -357,6 +358,57 @@ TEST(AsyncCheckpoint, ACheckpointIsDurableOnlyOnceItsPersistEnds) {
   const CheckpointSchedule::Cut second = schedule.cut(from_start, 2.3);
   EXPECT_EQ(second.written, 2);
   EXPECT_EQ(second.durable, 1);
+}
+
+// Where a stretch stands after any elapsed time accounts for every hour of it: progress at
+// the stretch's speed, completed writes and stalls, and the write or stall in progress.
+TEST(AsyncCheckpoint, ACutAccountsForEveryHourOfTheStretch) {
+  const double work = 10.0;
+  for (const PersistOverlap overlap : {PersistOverlap::kStall, PersistOverlap::kSkip}) {
+    for (const double persist : {0.0, 0.5, 2.5}) {
+      CheckpointSpec spec;
+      spec.interval_h = 1.0;
+      spec.write_h = 0.1;
+      spec.persist_h = persist;
+      spec.overlap = overlap;
+      const CheckpointSchedule schedule(work, spec);
+      for (const double speed : {1.0, 0.75, 0.5}) {
+        for (const auto& [from, durable] : {std::pair{0.0, 0}, {2.0, 2}, {3.3, 2}}) {
+          SCOPED_TRACE(testing::Message() << "overlap " << static_cast<int>(overlap) << " persist "
+                                          << persist << " speed " << speed << " from " << from);
+          const CheckpointSchedule::Stretch s = schedule.stretch(from, durable, speed);
+          const double total = schedule.time_to_finish(s);
+          double reached = from;
+          std::int64_t written = -1;
+          std::map<std::int64_t, double> written_at;  // boundary -> when its write completed
+          const double dt = total / 2000;
+          for (int i = 0; i <= 2000; ++i) {
+            const double elapsed = dt * i;
+            const CheckpointSchedule::Cut c = schedule.cut(s, elapsed);
+            EXPECT_NEAR((c.reached - from) / speed + c.checkpoint_h + c.partial_h, elapsed, 1e-9);
+            EXPECT_GE(c.reached, reached);
+            EXPECT_GE(c.written, written);
+            // Durable exactly `persist` after the write completed (to the grid's resolution).
+            if (c.written > written) written_at[c.written] = elapsed;
+            EXPECT_LE(c.durable, c.written);
+            if (c.durable >= 0) {
+              ASSERT_EQ(written_at.count(c.durable), 1u) << c.durable;
+              EXPECT_GE(elapsed - written_at[c.durable], persist - dt);
+            }
+            if (c.written >= 0 && elapsed - written_at[c.written] >= persist + dt) {
+              EXPECT_EQ(c.durable, c.written);
+            }
+            reached = c.reached;
+            written = c.written;
+          }
+          const CheckpointSchedule::Cut end = schedule.cut(s, total);
+          EXPECT_NEAR(end.reached, work, 1e-9);
+          EXPECT_NEAR(end.checkpoint_h, schedule.checkpoint_time(s), 1e-9);
+          EXPECT_EQ(end.partial_h, 0.0);
+        }
+      }
+    }
+  }
 }
 
 TEST(AsyncCheckpoint, AFailureDuringAPersistRollsBackToThePreviousCheckpoint) {
