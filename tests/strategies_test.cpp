@@ -568,6 +568,28 @@ TEST(EveryStrategy, BucketsAddUpToTheWallTimeAndProductiveIsTheWork) {
   }
 }
 
+TEST(EveryStrategy, AccountingIsExactWithWeibullFailuresAndPackedReplicas) {
+  // Weibull clocks restart for nodes entering slots (hot_spare and elastic allow them);
+  // restart and swap causes only, as the loader demands;
+  // packed replicas make domain failures fall back (checkpointless).
+  Scenario weibull = everything(Strategy::kHotSpare, PersistOverlap::kSkip);
+  weibull.cluster.failure.model = "weibull";
+  weibull.cluster.failure.weibull_shape = 0.7;
+  weibull.cluster.domain_size = 0;  // domain failures need exponential ones (scenario_loader)
+  weibull.cluster.causes.pop_back();
+  Scenario elastic_weibull = weibull;
+  elastic_weibull.recovery.strategy = Strategy::kElastic;
+  Scenario packed = everything(Strategy::kCheckpointless, PersistOverlap::kStall);
+  packed.recovery.checkpointless.placement = Placement::kPacked;
+  for (const Scenario& s : {weibull, elastic_weibull, packed}) {
+    SCOPED_TRACE(to_string(s.recovery.strategy));
+    for (const ReplicationResult& r : run_replications(s, RunOptions{60, 52, 1, {}})) {
+      EXPECT_GT(r.interruptions, 0);
+      expect_exact_accounting(s, r);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requeue.
 
