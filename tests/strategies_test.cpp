@@ -65,6 +65,9 @@ void expect_identical(const ReplicationResult& a, const ReplicationResult& b) {
   EXPECT_EQ(a.recoveries, b.recoveries);
   EXPECT_EQ(a.peer_recoveries, b.peer_recoveries);
   EXPECT_EQ(a.fallbacks, b.fallbacks);
+  EXPECT_EQ(a.second_faults, b.second_faults);
+  EXPECT_EQ(a.second_fault_fallbacks, b.second_fault_fallbacks);
+  EXPECT_EQ(a.recovery_h, b.recovery_h);
   EXPECT_EQ(a.interruptions_by_cause, b.interruptions_by_cause);
   for (std::size_t k = 0; k < kBucketCount; ++k) {
     EXPECT_EQ(a.buckets_h[k], b.buckets_h[k]) << kBucketNames[k];
