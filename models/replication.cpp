@@ -284,7 +284,11 @@ class Replication {
     const CheckpointSchedule::Cut cut = cut_at(t);
     renew_memory_copies(cut.written);
     const CauseSpec* cause = draw_cause();
-    const int lost_before = shards_ ? static_cast<int>(shards_->copies_down()) : 0;
+    // A second fault finds exactly one *other* copy gone. The failing slot's own copy may be
+    // the one already gone (its replacement fails while pulling its state, or a restarted
+    // process fails again): that is not a second fault, and counting it made the ratio
+    // second_fault_fallbacks / second_faults fall below Gemini's 1/(N-1) for two replicas.
+    const bool second_fault = shards_ && shards_->copies_down() == 1 && !shards_->down(slot);
     bool shard_lost = false;
     switch (cause ? cause->handling : Handling::kSwap) {
       case Handling::kRestart:  // the node stays in its slot and is not repaired
@@ -307,7 +311,7 @@ class Replication {
     }
     Keep keep = memory_copies_ ? Keep::kMemory : Keep::kCheckpoint;
     if (shards_) {
-      if (lost_before == 1) {
+      if (second_fault) {
         ++result_.second_faults;
         if (shard_lost) ++result_.second_fault_fallbacks;
       }
@@ -435,6 +439,16 @@ class Replication {
   // Elastic: enough spares have come back; the job regrows to full size, keeping its
   // progress, and pays the reconfiguration.
   void regrow(double t) {
+    if (t < plan_.compute_start) {
+      // The shrunken job is still restarting and loading its checkpoint: it has no progress in
+      // memory to keep, and the returning nodes need the checkpoint too. Regrowing here used
+      // to skip the rest of the restart + load (the job computed without ever loading its
+      // state); instead the spares fill the slots as they would for a hot-spare job.
+      degraded_ = false;
+      plan_fill(t);
+      commit_fill_if_certain();
+      return;
+    }
     close_recovery_if_resumed(t);
     interrupt(t, cut_at(t), Keep::kAll);
     const std::int64_t entering = empty_slots_;

@@ -22,6 +22,8 @@ class ShardMap {
   // Every copy is live again.
   void restore_all();
   std::int64_t copies_down() const { return static_cast<std::int64_t>(down_slots_.size()); }
+  // True while the copy held by `slot` is gone.
+  bool down(std::int64_t slot) const { return slot_down_[static_cast<std::size_t>(slot)] != 0; }
 
  private:
   std::int64_t shard_of(std::int64_t slot) const {
