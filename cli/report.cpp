@@ -68,8 +68,8 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
           << human_duration(s.job.step_h) << "; checkpoint restart when a shard loses every copy\n";
       break;
     case models::Strategy::kRequeue:
-      out << "           queue " << r.queue->describe() << "; no hot spares held ("
-          << c.spares << " in cluster.spares ignored)\n";
+      out << "           queue " << r.queue->describe() << "; no hot spares held (" << c.spares
+          << " in cluster.spares ignored)\n";
       break;
     case models::Strategy::kElastic:
       out << "           data-parallel groups of " << r.elastic.dp_group_nodes << " nodes ("
@@ -110,8 +110,8 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
         << fmt("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
     if (const auto& m = sum.cost_mean) {
       const double spare_price = models::spare_hour_usd(s);
-      out << "               mean: slots $" << with_commas(m->slots_usd) << " + "
-          << s.held_spares() << " spares $" << with_commas(m->spares_usd);
+      out << "               mean: slots $" << with_commas(m->slots_usd) << " + " << s.held_spares()
+          << " spares $" << with_commas(m->spares_usd);
       if (s.cost.repair_usd > 0.0) out << " + repairs $" << with_commas(m->repairs_usd);
       out << "\n               one spare costs $" << with_commas(spare_price * w.mean)
           << " over the mean wall time ($" << with_commas(spare_price, 2) << "/node-h x "
@@ -132,13 +132,12 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   if (s.recovery.strategy == models::Strategy::kCheckpointless) {
     out << fmt("\nrecoveries     %.1f per run: %.1f from peers, %.2f fell back to a checkpoint",
                sum.recoveries_mean, sum.peer_recoveries_mean, sum.fallbacks_mean)
-        << fmt(" (%.2f %%)\n", sum.recoveries_mean > 0.0
-                                  ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean
-                                  : 0.0);
+        << fmt(" (%.2f %%)\n",
+               sum.recoveries_mean > 0.0 ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean : 0.0);
   }
   if (const auto& rt = sum.recovery_h) {
-    out << fmt("\nrecovery time  failure to computing again, %.0f recoveries\n",
-               static_cast<double>(rt->n))
+    out << "\nrecovery time  failure to computing again, "
+        << with_commas(static_cast<double>(rt->n)) << " recoveries\n"
         << "               mean " << human_duration(rt->mean) << "  P5 " << human_duration(rt->p5)
         << "  P50 " << human_duration(rt->p50) << "  P95 " << human_duration(rt->p95) << "  max "
         << human_duration(rt->max) << "\n";

@@ -135,7 +135,9 @@ int sweep_command(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("output,o", po::value(&output)->default_value(output), "HDF5 results file; completed points wait in <output>.parts/")
       ("resume", "continue an interrupted sweep from <output>.parts/ (same scenario, --set, --reps and --seed)")
-      ("force", "overwrite an output file that holds something other than this sweep");
+      ("force", "overwrite an output file that holds something other than this sweep")
+      ("recovery-times", "record every recovery's duration (failure to computing again): "
+                         "/summary gets its P50/P95, each point recovery_h; ~8 bytes per recovery");
   // clang-format on
   ScenarioArgs a;
   ScenarioArgHelp help;
@@ -178,7 +180,9 @@ int sweep_command(const std::vector<std::string>& args) {
   options.resume = vm.count("resume") > 0;
   options.force = vm.count("force") > 0;
   options.quiet = a.quiet;
-  run.fingerprint = sweep_fingerprint(root, spec, options.replications, options.seed);
+  options.recovery_times = vm.count("recovery-times") > 0;
+  run.fingerprint =
+      sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times);
 
   const SweepOutcome outcome = run_sweep(run, options);
   print_sweep_report(std::cout, run, spec, options, outcome, options.threads);
