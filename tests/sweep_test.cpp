@@ -476,6 +476,7 @@ TEST(SweepCommand, RecoveryTimesGiveEachPointItsDurationsAndTheSummaryTheirQuant
   write_text(dir / "scenario.yaml", kSmall);
   const RunResult r = run_goodsim(sweep_args("out.h5", {"--recovery-times"}), dir.path());
   ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.out, "wall mean   recovery P50       P95"));
   const auto file = sim::h5::File::open_read((dir / "out.h5").string());
   const sim::h5::Table summary = file.root().read_table("summary");
   auto column = [&](const std::string& name) {
@@ -496,6 +497,27 @@ TEST(SweepCommand, RecoveryTimesGiveEachPointItsDurationsAndTheSummaryTheirQuant
     const sim::SampleSummary pooled = sim::summarize(times);
     EXPECT_DOUBLE_EQ(p50[i], pooled.p50);
     EXPECT_DOUBLE_EQ(p95[i], pooled.p95);
+  }
+}
+
+// scenarios/strategies-16k.yaml: one point per recovery strategy, each with its own section,
+// on one cluster and job.
+TEST(SweepExpansion, TheStrategiesScenarioHasOneValidPointPerStrategy) {
+  const std::string path = GOODSIM_SOURCE_DIR "/scenarios/strategies-16k.yaml";
+  const ConfigNode root = sim::load_config_file(path);
+  const auto points = models::expand_sweep(root, models::read_sweep(root), path);
+  const std::vector<models::Strategy> expected = {
+      models::Strategy::kHotSpare, models::Strategy::kCheckpointless, models::Strategy::kRequeue,
+      models::Strategy::kElastic};
+  ASSERT_EQ(points.size(), expected.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const models::Scenario& s = points[i].scenario;
+    EXPECT_EQ(s.recovery.strategy, expected[i]);
+    EXPECT_EQ(s.cluster.nodes, 2048);
+    EXPECT_EQ(s.job.work_h, 1296.0);
+    EXPECT_EQ(s.recovery.checkpointless.replicas, 2);
+    EXPECT_EQ(s.recovery.elastic.dp_group_nodes, 16);
+    EXPECT_NE(s.recovery.queue, nullptr);
   }
 }
 
