@@ -131,8 +131,8 @@ void meta_cases(std::vector<ValidationRow>& rows, unsigned threads) {
   // does it (docs/model.md): a short device-to-host stall, then a persist in the background;
   // a checkpoint is durable only once persisted, so a failure rolls back further. On the
   // cluster of configs/clusters/meta-rsc1.yaml: 32 hot spares, repairs of a day on average.
-  // Assumed: a 1-s stall and a 1-min persist (about 1 TB of model and optimizer state at
-  // ~20 GB/s to the file system), u0 = 5 min as above.
+  // Assumed: a 1-s stall and a 1-min persist (a 70B model's 1.1 TB of model and optimizer
+  // state at ~18 GB/s to the file system), u0 = 5 min as above.
   for (int i = 0; i < 2; ++i) {
     Scenario s = cluster_scenario(2048, 32, 1.0 / rf, 24.0, 500.0);
     s.checkpoint.interval_h = interval_min[i] * kMin;
