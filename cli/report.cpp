@@ -154,8 +154,8 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
                sum.recoveries_mean > 0.0 ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean : 0.0);
   }
   if (const auto& rt = sum.recovery_h) {
-    out << fmt("\nrecovery time  failure to computing again, %.0f recoveries\n",
-               static_cast<double>(rt->n))
+    out << "\nrecovery time  failure to computing again, "
+        << with_commas(static_cast<double>(rt->n)) << " recoveries\n"
         << "               mean " << human_duration(rt->mean) << "  P5 " << human_duration(rt->p5)
         << "  P50 " << human_duration(rt->p50) << "  P95 " << human_duration(rt->p95) << "  max "
         << human_duration(rt->max) << "\n";

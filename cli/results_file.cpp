@@ -28,16 +28,33 @@ std::string point_name(std::size_t i) {
   return buf;
 }
 
+namespace {
+
+// Every recovery of every replication, in replication order: replication i's are the
+// recoveries[i] values after those of replications 0 .. i-1.
+void write_recovery_times(sim::h5::Group& group, std::span<const models::ReplicationResult> reps) {
+  std::size_t total = 0;
+  for (const auto& r : reps) total += r.recovery_h.size();
+  std::vector<double> flat;
+  flat.reserve(total);
+  for (const auto& r : reps) flat.insert(flat.end(), r.recovery_h.begin(), r.recovery_h.end());
+  group.write("recovery_h", flat, "h");
+}
+
+}  // namespace
+
 void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   auto group = parent.create_group(point_name(p.index));
   const auto& reps = p.replications;
   const std::size_t n = reps.size();
   std::vector<double> wall(n), goodput(n), buckets(n * models::kBucketCount), cost;
-  std::vector<std::int64_t> interruptions(n);
+  std::vector<std::int64_t> interruptions(n), recoveries(n), fallbacks(n);
   for (std::size_t i = 0; i < n; ++i) {
     wall[i] = reps[i].wall_h;
     goodput[i] = reps[i].goodput;
     interruptions[i] = reps[i].interruptions;
+    recoveries[i] = reps[i].recoveries;
+    fallbacks[i] = reps[i].fallbacks;
     for (std::size_t b = 0; b < models::kBucketCount; ++b) {
       buckets[i * models::kBucketCount + b] = reps[i].buckets_h[b];
     }
@@ -45,6 +62,11 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   group.write("wall_h", wall, "h");
   group.write("goodput", goodput, "1");
   group.write("interruptions", interruptions, "count");
+  group.write("recoveries", recoveries, "count");
+  if (p.scenario->recovery.strategy == models::Strategy::kCheckpointless) {
+    group.write("fallbacks", fallbacks, "count");
+  }
+  if (p.recovery_times) write_recovery_times(group, reps);
   const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
   group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
   if (const auto& causes = p.scenario->cluster.causes; !causes.empty()) {
@@ -89,6 +111,7 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     }
   }
   std::vector<double> nodes, spares, mtbf, interval, gm, gci, g5, g50, g95, wm, w95, im, cm, c95;
+  std::vector<double> rm, fm, r50, r95;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& s = *points[i].scenario;
     const auto& sum = *points[i].summary;
@@ -124,6 +147,10 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     im.push_back(sum.interruptions.mean);
     cm.push_back(sum.cost_usd ? sum.cost_usd->mean : std::nan(""));
     c95.push_back(sum.cost_usd ? sum.cost_usd->p95 : std::nan(""));
+    rm.push_back(sum.recoveries_mean);
+    fm.push_back(sum.fallbacks_mean);
+    r50.push_back(sum.recovery_h ? sum.recovery_h->p50 : std::nan(""));
+    r95.push_back(sum.recovery_h ? sum.recovery_h->p95 : std::nan(""));
   }
   sim::h5::Table t;
   t.columns = {Col{"point", "", names}};
@@ -135,7 +162,9 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
        Col{"goodput_ci95", "1", gci}, Col{"goodput_p5", "1", g5}, Col{"goodput_p50", "1", g50},
        Col{"goodput_p95", "1", g95}, Col{"wall_mean_h", "h", wm}, Col{"wall_p95_h", "h", w95},
        Col{"interruptions_mean", "count", im}, Col{"cost_mean_usd", "USD", cm},
-       Col{"cost_p95_usd", "USD", c95}});
+       Col{"cost_p95_usd", "USD", c95}, Col{"recoveries_mean", "count", rm},
+       Col{"fallbacks_mean", "count", fm}, Col{"recovery_p50_h", "h", r50},
+       Col{"recovery_p95_h", "h", r95}});
   return t;
 }
 

@@ -21,6 +21,9 @@ struct PointResults {
   // Swept values of this point (goodsim sweep): group attributes and /summary columns.
   std::span<const models::SweepParameter> parameters = {};
   std::size_t index = 0;  // the point's group is /points/<index as %06zu>
+  // Every recovery's duration was recorded (models::RunOptions::record_recoveries): write
+  // them as recovery_h, flat in replication order, split by the recoveries dataset.
+  bool recovery_times = false;
 };
 
 // One file with every point; `goodsim run` writes its single point as /points/000000.
@@ -30,10 +33,13 @@ void write_results_file(const std::string& path, const models::Scenario& base, s
 // The pieces, for goodsim sweep (cli/sweep.cpp), which writes points one at a time.
 std::string point_name(std::size_t index);  // "000042"
 std::string utc_now_iso8601();
-// Creates parent/<point_name(p.index)> with the per-replication datasets and attributes.
+// Creates parent/<point_name(p.index)> with the per-replication datasets and attributes:
+// wall_h, goodput, interruptions, recoveries, buckets_h, and as they apply
+// interruptions_by_cause, cost_usd, fallbacks (checkpointless) and recovery_h.
 void write_point_group(sim::h5::Group& parent, const PointResults& p);
 // One row per point: point name, swept parameters (numbers as float64, else strings; units
-// "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost.
+// "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost,
+// recoveries and fallbacks per run, and the recovery time's P50 and P95 (NaN if not recorded).
 sim::h5::Table summary_table(std::span<const PointResults> points);
 
 }  // namespace goodsim::cli

@@ -96,7 +96,7 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSpec& spec,
-                              std::int64_t replications, std::uint64_t seed) {
+                              std::int64_t replications, std::uint64_t seed, bool recovery_times) {
   sim::ConfigNode base = root;
   base.erase("sweep");
   std::string text = "goodsim-sweep-fingerprint-1\nversion " + std::string(kVersion) + "\n";
@@ -104,6 +104,8 @@ std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSp
   text += "scenario " + std::to_string(yaml.size()) + "\n" + yaml;
   text += spec.canonical();
   text += "replications " + std::to_string(replications) + "\nseed " + std::to_string(seed) + "\n";
+  // Only when set, so sweeps without it keep the fingerprints of earlier versions' parts.
+  if (recovery_times) text += "recovery_times\n";
   return sha256_hex(text);
 }
 
@@ -269,15 +271,16 @@ sim::InputError foreign_parts(const fs::path& dir, const std::string& found,
       sim::SourceLocation{dir.string()}, "",
       "holds the parts of a different sweep (fingerprint " + short_fp(found) + ", this sweep " +
           short_fp(ours) + "): the scenario after extends and --set, its sweep block, --reps, " +
-          "--seed or the goodsim version differ. Resume with the inputs of the interrupted " +
-          "sweep, or delete '" + dir.string() + "' to start this one afresh");
+          "--seed, --recovery-times or the goodsim version differ. Resume with the inputs of " +
+          "the interrupted sweep, or delete '" + dir.string() + "' to start this one afresh");
 }
 
 // One completed point as <dir>/NNNNNN.h5, durable when this returns.
 void write_part(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
                 const models::SweepPoint& point, std::span<const models::ReplicationResult> results,
                 const models::RunSummary& summary) {
-  const PointResults p{&point.scenario, results, &summary, point.parameters, point.index};
+  const PointResults p{&point.scenario,  results,     &summary,
+                       point.parameters, point.index, o.recovery_times};
   sim::AtomicFile out(part_path(dir, point.index));
   {
     auto file = sim::h5::File::create(out.temp_path().string());
@@ -625,7 +628,9 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
           const models::SweepPoint& point = run.points[todo[slot]];
           const std::size_t rep = task % reps;
           std::call_once(w.allocated, [&] { w.results.resize(reps); });
-          w.results[rep] = models::simulate_replication(point.scenario, o.seed, rep);
+          w.results[rep] = models::simulate_replication(
+              point.scenario, o.seed, rep, models::ReplicationOptions{o.recovery_times});
+          w.results[rep].recovery_h.shrink_to_fit();  // held until the point is stored
           if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 != reps) return;
           {
             const std::lock_guard guard(queue_mutex);

@@ -26,19 +26,21 @@ std::string sha256_hex(std::string_view data);
 
 // Identity of a sweep's results: SHA-256 of the goodsim version, the resolved base scenario
 // (after extends and --set, without its sweep block, as YAML), the sweep spec (keys and values
-// in order), the replications and the seed. Independent of file names, comments, formatting
-// and --threads.
+// in order), the replications, the seed and whether recovery times are recorded. Independent
+// of file names, comments, formatting and --threads.
 std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSpec& spec,
-                              std::int64_t replications, std::uint64_t seed);
+                              std::int64_t replications, std::uint64_t seed,
+                              bool recovery_times = false);
 
 struct SweepOptions {
   std::string output;  // the results file; parts go to output + ".parts"
   std::int64_t replications = 0;
   std::uint64_t seed = 0;
   unsigned threads = 0;
-  bool resume = false;  // reuse matching parts; an output of this sweep is left as it is
-  bool force = false;   // overwrite an output that holds something else
-  bool quiet = false;   // no progress or notes on stderr
+  bool resume = false;          // reuse matching parts; an output of this sweep is left as it is
+  bool force = false;           // overwrite an output that holds something else
+  bool quiet = false;           // no progress or notes on stderr
+  bool recovery_times = false;  // record every recovery's duration (models::RunOptions)
 };
 
 struct SweepRun {

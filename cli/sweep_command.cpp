@@ -1,6 +1,7 @@
 // goodsim sweep SCENARIO: every point of the scenario's sweep block, crash-safe and resumable
 // (cli/sweep.h, docs/sweeps.md).
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
@@ -44,6 +45,14 @@ options)";
 
 std::string pad(const std::string& text, std::size_t width) {
   return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+std::string pad_left(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
+
+std::string recovery_text(double h) {
+  return std::isfinite(h) ? sim::human_duration(h) : "-";
 }
 
 const std::vector<double>* numeric_column(const sim::h5::Table& t, const std::string& name) {
@@ -101,12 +110,19 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
   const auto* g95 = numeric_column(outcome.summary, "goodput_p95");
   const auto* wm = numeric_column(outcome.summary, "wall_mean_h");
   const auto* cm = numeric_column(outcome.summary, "cost_mean_usd");
+  const auto* r50 = numeric_column(outcome.summary, "recovery_p50_h");
+  const auto* r95 = numeric_column(outcome.summary, "recovery_p95_h");
   if (!gm || !gci || !g5 || !g95 || !wm || !cm || gm->size() != n) return;
   const bool priced = std::isfinite((*cm)[0]);
+  // Recovery times are there with --recovery-times (NaN where a point had no recovery).
+  const bool recoveries = r50 && r95 && std::any_of(r50->begin(), r50->end(), [](double v) {
+                            return std::isfinite(v);
+                          });
 
   out << "point   ";
   for (std::size_t k = 0; k < keys.size(); ++k) out << pad(keys[k]->path, widths[k]) << "  ";
-  out << "goodput (95% CI)        P5      P95     wall mean" << (priced ? "      cost mean" : "")
+  out << "goodput (95% CI)        P5      P95     wall mean"
+      << (recoveries ? "   recovery P50       P95" : "") << (priced ? "      cost mean" : "")
       << "\n";
   for (std::size_t i = 0; i < n; ++i) {
     out << point_name(run.points[i].index) << "  ";
@@ -117,6 +133,10 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
     std::snprintf(buf, sizeof buf, "%.4f +/- %.4f   %.4f   %.4f   %9.1f h", (*gm)[i], (*gci)[i],
                   (*g5)[i], (*g95)[i], (*wm)[i]);
     out << buf;
+    if (recoveries) {
+      out << "   " << pad_left(recovery_text((*r50)[i]), 12) << "  "
+          << pad_left(recovery_text((*r95)[i]), 8);
+    }
     if (priced) {
       std::snprintf(buf, sizeof buf, "   $%9s M", sim::with_commas((*cm)[i] / 1e6, 1).c_str());
       out << buf;
@@ -135,7 +155,9 @@ int sweep_command(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("output,o", po::value(&output)->default_value(output), "HDF5 results file; completed points wait in <output>.parts/")
       ("resume", "continue an interrupted sweep from <output>.parts/ (same scenario, --set, --reps and --seed)")
-      ("force", "overwrite an output file that holds something other than this sweep");
+      ("force", "overwrite an output file that holds something other than this sweep")
+      ("recovery-times", "record every recovery's duration (failure to computing again): "
+                         "/summary gets its P50/P95, each point recovery_h; ~8 bytes per recovery");
   // clang-format on
   ScenarioArgs a;
   ScenarioArgHelp help;
@@ -178,7 +200,9 @@ int sweep_command(const std::vector<std::string>& args) {
   options.resume = vm.count("resume") > 0;
   options.force = vm.count("force") > 0;
   options.quiet = a.quiet;
-  run.fingerprint = sweep_fingerprint(root, spec, options.replications, options.seed);
+  options.recovery_times = vm.count("recovery-times") > 0;
+  run.fingerprint =
+      sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times);
 
   const SweepOutcome outcome = run_sweep(run, options);
   print_sweep_report(std::cout, run, spec, options, outcome, options.threads);

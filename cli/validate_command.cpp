@@ -21,7 +21,8 @@ namespace {
 
 constexpr const char* kValidateHelp = R"(usage: goodsim validate [--markdown FILE] [--threads T]
 
-Runs each published case (Daly 2006, Meta/Kokolis et al. 2025, Llama 3) and prints: source,
+Runs each published case (Daly 2006, Meta/Kokolis et al. 2025, Llama 3, MegaScale,
+ByteRobust, AWS HyperPod checkpointless, Gemini group placement) and prints: source,
 case, published figure, goodsim's figure with its Monte Carlo error, the tolerance and
 pass, FAIL or finding (a published claim that goodsim shows does not hold, where another
 row checks goodsim itself). Exits with 3 if any case fails. Figures are the same for any --threads.

@@ -12,6 +12,8 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
       [&](std::size_t i) {
         results[i] = simulate_replication(scenario, options.seed, i,
                                           ReplicationOptions{options.record_recoveries});
+        // Held until the run ends: drop the growth slack (up to half of the list).
+        results[i].recovery_h.shrink_to_fit();
       },
       options.progress);
   return results;

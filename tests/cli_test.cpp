@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "models/replication.h"
 #include "models/replication_result.h"
+#include "models/scenario_loader.h"
 #include "sim/hdf5.h"
 #include "tests/test_support.h"
 
@@ -460,6 +462,54 @@ TEST(CliRun, DefaultOutputIsResultsH5InTheWorkingDirectory) {
                 .read_doubles("wall_h")
                 .size(),
             5u);
+}
+
+// docs/model.md: a recovery lasts from the failure to computing again. With --recovery-times
+// every recovery's duration is stored, flat in replication order and split by `recoveries`,
+// and they are the durations the simulator recorded for each replication.
+TEST(CliRun, RecoveryTimesAreStoredPerReplicationInOrder) {
+  TempDir dir;
+  std::string yaml = mutate("strategy: hot_spare",
+                            "strategy: checkpointless\n  checkpointless: "
+                            "{replicas: 2, state_gb: 100, p2p_gbps: 400, placement: packed}");
+  yaml.replace(yaml.find("work: 100h"), 10, "work: 100h\n  step: 10s");
+  write_text(dir / "scenario.yaml", yaml);
+  const RunResult r = run_goodsim({"run", "scenario.yaml", "--reps", "40", "--seed", "5", "-o",
+                                   "out.h5", "--recovery-times", "-q"},
+                                  dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.out, "recovery time  failure to computing again"));
+
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  const auto point = file.root().open_group("points/000000");
+  const std::vector<double> times = point.read_doubles("recovery_h");
+  const std::vector<std::int64_t> counts = point.read_int64s("recoveries");
+  const std::vector<std::int64_t> fallbacks = point.read_int64s("fallbacks");
+  ASSERT_EQ(counts.size(), 40u);
+  ASSERT_EQ(fallbacks.size(), 40u);
+
+  const models::Scenario s = models::load_scenario((dir / "scenario.yaml").string());
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    const models::ReplicationResult rep =
+        models::simulate_replication(s, 5, i, models::ReplicationOptions{true});
+    EXPECT_EQ(counts[i], rep.recoveries);
+    EXPECT_EQ(fallbacks[i], rep.fallbacks);
+    ASSERT_LE(at + rep.recovery_h.size(), times.size());
+    for (const double h : rep.recovery_h) EXPECT_EQ(times[at++], h) << "replication " << i;
+  }
+  EXPECT_EQ(at, times.size());
+  EXPECT_GT(times.size(), 0u);
+
+  // Without the option nothing but the counts is stored.
+  ASSERT_EQ(
+      run_goodsim({"run", "scenario.yaml", "--reps", "40", "-o", "plain.h5", "-q"}, dir.path())
+          .exit_code,
+      0);
+  const auto plain = sim::h5::File::open_read((dir / "plain.h5").string());
+  const auto plain_point = plain.root().open_group("points/000000");
+  EXPECT_FALSE(plain_point.has("recovery_h"));
+  EXPECT_EQ(plain_point.read_int64s("recoveries").size(), 40u);
 }
 
 // ---------------------------------------------------------------------------------------------

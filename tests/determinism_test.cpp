@@ -30,7 +30,8 @@ template <typename T>
     return ::testing::AssertionFailure() << "sizes differ: " << a.size() << " vs " << b.size();
   }
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!(a[i] == b[i])) {
+    // Equal values, or the same bytes (a NaN, e.g. a statistic that was not recorded).
+    if (!(a[i] == b[i]) && std::memcmp(&a[i], &b[i], sizeof(T)) != 0) {
       return ::testing::AssertionFailure()
              << "element " << i << " differs: " << testing::PrintToString(a[i]) << " vs "
              << testing::PrintToString(b[i]);
@@ -163,6 +164,7 @@ struct PointData {
   std::vector<std::int64_t> interruptions;
   sim::h5::Matrix buckets_h;
   std::vector<double> cost_usd;  // empty if the scenario has no price
+  std::vector<double> recovery_h;
   sim::h5::Table summary;
 };
 
@@ -172,6 +174,7 @@ PointData read_point(const fs::path& path) {
   const auto point = root.open_group("points/000000");
   PointData d;
   d.children = point.children();
+  d.recovery_h = point.read_doubles("recovery_h");
   d.wall_h = point.read_doubles("wall_h");
   d.goodput = point.read_doubles("goodput");
   d.interruptions = point.read_int64s("interruptions");
@@ -186,7 +189,7 @@ class DeterminismCliTest : public ::testing::Test {
   // Runs `goodsim run llama3-16k.yaml --reps 200` with the given seed and threads into `name`.
   PointData run_cli(const std::string& seed, const std::string& threads, const std::string& name) {
     const RunResult r = run_goodsim({"run", kScenario, "--reps", "200", "--seed", seed, "--threads",
-                                     threads, "-o", name, "--quiet"},
+                                     threads, "-o", name, "--quiet", "--recovery-times"},
                                     dir_.path());
     EXPECT_EQ(r.exit_code, 0) << r;
     EXPECT_TRUE(HasSubstr(r.out, "200 replications, seed " + seed + ", " + threads + " thread"));
@@ -216,6 +219,8 @@ TEST_F(DeterminismCliTest, OutputIsBitIdenticalForOneAndTwoThreads) {
   EXPECT_TRUE(BitIdentical(one.buckets_h.data, two.buckets_h.data));
   EXPECT_EQ(one.cost_usd.size(), 200u);
   EXPECT_TRUE(BitIdentical(one.cost_usd, two.cost_usd));
+  EXPECT_FALSE(one.recovery_h.empty());
+  EXPECT_TRUE(BitIdentical(one.recovery_h, two.recovery_h));
 
   // The summary table is computed from the same samples.
   ASSERT_EQ(one.summary.columns.size(), two.summary.columns.size());

@@ -219,14 +219,16 @@ TEST(SweepFingerprint, ChangesWithWhatDeterminesResultsOnly) {
   const std::string same =
       "# a comment\ncluster:\n  nodes: 16   # same value\n"
       "sweep: {cluster.spares: [0, 4]}\n";
-  auto fp = [](const std::string& text, std::int64_t reps = 100, std::uint64_t seed = 1) {
+  auto fp = [](const std::string& text, std::int64_t reps = 100, std::uint64_t seed = 1,
+               bool recovery_times = false) {
     const ConfigNode root = sim::parse_config(text, "f.yaml");
-    return cli::sweep_fingerprint(root, models::read_sweep(root), reps, seed);
+    return cli::sweep_fingerprint(root, models::read_sweep(root), reps, seed, recovery_times);
   };
   EXPECT_EQ(fp(a).size(), 64u);
   EXPECT_EQ(fp(a), fp(same));
   EXPECT_NE(fp(a), fp(a, 101));
   EXPECT_NE(fp(a), fp(a, 100, 2));
+  EXPECT_NE(fp(a), fp(a, 100, 1, true));  // parts with and without recovery_h do not mix
   EXPECT_NE(fp(a), fp("cluster: {nodes: 17}\nsweep:\n  cluster.spares: [0, 4]\n"));
   EXPECT_NE(fp(a), fp("cluster: {nodes: 16}\nsweep:\n  cluster.spares: [0, 5]\n"));
   EXPECT_NE(fp(a), fp("cluster: {nodes: 16}\nsweep:\n  cluster.spares: [4, 0]\n"));
@@ -416,7 +418,11 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
                                                      "wall_p95_h",
                                                      "interruptions_mean",
                                                      "cost_mean_usd",
-                                                     "cost_p95_usd"};
+                                                     "cost_p95_usd",
+                                                     "recoveries_mean",
+                                                     "fallbacks_mean",
+                                                     "recovery_p50_h",
+                                                     "recovery_p95_h"};
   EXPECT_EQ(columns, expected_columns);
   EXPECT_EQ(by_name["cluster.failure.node_mtbf"]->units, "h");
   EXPECT_EQ(by_name["checkpoint.write"]->units, "h");
@@ -450,10 +456,69 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
     const sim::SampleSummary cost = sim::summarize(g.read_doubles("cost_usd"));
     EXPECT_DOUBLE_EQ(num("cost_mean_usd", i), cost.mean);
     EXPECT_DOUBLE_EQ(num("cost_p95_usd", i), cost.p95);
+    const auto recoveries = g.read_int64s("recoveries");
+    EXPECT_DOUBLE_EQ(
+        num("recoveries_mean", i),
+        static_cast<double>(std::accumulate(recoveries.begin(), recoveries.end(), 0LL)) / 40.0);
+    EXPECT_EQ(num("fallbacks_mean", i), 0.0);           // hot spares never fall back
+    EXPECT_TRUE(std::isnan(num("recovery_p50_h", i)));  // not recorded without --recovery-times
+    EXPECT_FALSE(g.has("recovery_h"));
   }
   // 'auto' resolved per point: the interval differs with the node MTBF.
   EXPECT_EQ(text("checkpoint.interval", 0), "auto");
   EXPECT_NE(num("checkpoint_interval_h", 0), num("checkpoint_interval_h", 6));
+}
+
+// With --recovery-times each point stores every recovery's duration, and /summary holds their
+// pooled P50 and P95.
+TEST(SweepCommand, RecoveryTimesGiveEachPointItsDurationsAndTheSummaryTheirQuantiles) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kSmall);
+  const RunResult r = run_goodsim(sweep_args("out.h5", {"--recovery-times"}), dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.out, "wall mean   recovery P50       P95"));
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  const sim::h5::Table summary = file.root().read_table("summary");
+  auto column = [&](const std::string& name) {
+    for (const auto& c : summary.columns) {
+      if (c.name == name) return std::get<std::vector<double>>(c.values);
+    }
+    ADD_FAILURE() << "no column " << name;
+    return std::vector<double>();
+  };
+  const std::vector<double> p50 = column("recovery_p50_h"), p95 = column("recovery_p95_h");
+  ASSERT_EQ(p50.size(), 12u);
+  for (std::size_t i = 0; i < 12; ++i) {
+    const auto g = file.root().open_group("points/" + cli::point_name(i));
+    const std::vector<double> times = g.read_doubles("recovery_h");
+    const auto counts = g.read_int64s("recoveries");
+    EXPECT_EQ(static_cast<std::int64_t>(times.size()),
+              std::accumulate(counts.begin(), counts.end(), std::int64_t{0}));
+    const sim::SampleSummary pooled = sim::summarize(times);
+    EXPECT_DOUBLE_EQ(p50[i], pooled.p50);
+    EXPECT_DOUBLE_EQ(p95[i], pooled.p95);
+  }
+}
+
+// scenarios/strategies-16k.yaml: one point per recovery strategy, each with its own section,
+// on one cluster and job.
+TEST(SweepExpansion, TheStrategiesScenarioHasOneValidPointPerStrategy) {
+  const std::string path = GOODSIM_SOURCE_DIR "/scenarios/strategies-16k.yaml";
+  const ConfigNode root = sim::load_config_file(path);
+  const auto points = models::expand_sweep(root, models::read_sweep(root), path);
+  const std::vector<models::Strategy> expected = {
+      models::Strategy::kHotSpare, models::Strategy::kCheckpointless, models::Strategy::kRequeue,
+      models::Strategy::kElastic};
+  ASSERT_EQ(points.size(), expected.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const models::Scenario& s = points[i].scenario;
+    EXPECT_EQ(s.recovery.strategy, expected[i]);
+    EXPECT_EQ(s.cluster.nodes, 2048);
+    EXPECT_EQ(s.job.work_h, 1296.0);
+    EXPECT_EQ(s.recovery.checkpointless.replicas, 2);
+    EXPECT_EQ(s.recovery.elastic.dp_group_nodes, 16);
+    EXPECT_NE(s.recovery.queue, nullptr);
+  }
 }
 
 TEST(SweepCommand, IdenticalForAnyThreadCountAndEqualToGoodsimRunOfThePoint) {
@@ -751,6 +816,7 @@ TEST(SweepCrashSafety, ResumeRefusesThePartsOfADifferentSweep) {
       sweep_args("out.h5", {"--resume", "--reps", "201"}),
       sweep_args("out.h5", {"--resume", "--seed", "12"}),
       sweep_args("out.h5", {"--resume", "--set", "cluster.nodes=255"}),
+      sweep_args("out.h5", {"--resume", "--recovery-times"}),
       {"sweep", "other.yaml", "-o", "out.h5", "--resume", "--quiet"}};
   for (const auto& args : different) {
     const RunResult r = run_goodsim(args, dir.path());
