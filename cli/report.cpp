@@ -146,7 +146,7 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
       out << line;
     }
   }
-  if (s.recovery.strategy == models::Strategy::kCheckpointless || s.checkpoint.memory) {
+  if (s.restores_from_peers()) {
     out << fmt("\nrecoveries     %.1f per run: %.1f from peers' memory, %.2f fell back to the "
                "persistent checkpoint",
                sum.recoveries_mean, sum.peer_recoveries_mean, sum.fallbacks_mean)

@@ -63,7 +63,7 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   group.write("goodput", goodput, "1");
   group.write("interruptions", interruptions, "count");
   group.write("recoveries", recoveries, "count");
-  if (p.scenario->recovery.strategy == models::Strategy::kCheckpointless) {
+  if (p.scenario->restores_from_peers()) {
     group.write("fallbacks", fallbacks, "count");
   }
   if (p.recovery_times) write_recovery_times(group, reps);

@@ -70,7 +70,7 @@ class Replication {
         clock_proposes_(clock_->proposes()),
         picks_(seed, index, sim::StreamPurpose::kCauses),
         slot_aware_(s.cluster.domain_size > 0 || strategy_ == Strategy::kCheckpointless ||
-                    s.checkpoint.memory),
+                    strategy_ == Strategy::kElastic || s.checkpoint.memory),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
@@ -420,8 +420,7 @@ class Replication {
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
     if (strategy_ == Strategy::kElastic) {
       const std::int64_t groups = s_.cluster.nodes / s_.recovery.elastic.dp_group_nodes;
-      // Empty slots are taken to lie in distinct groups (docs/model.md).
-      const std::int64_t alive = groups - std::min(groups, empty_slots_);
+      const std::int64_t alive = groups - groups_with_empty_slots();
       if (alive > 0) {
         degraded_ = true;
         fill_pending_ = false;
@@ -434,6 +433,17 @@ class Replication {
     fill_pending_ = false;
     plan_.fill = kNever;
     plan_.swap_end = plan_.compute_start = plan_.done = kNever;
+  }
+
+  // Elastic: a data-parallel group with an empty slot cannot compute. A domain failure can
+  // empty several slots of one group, so the groups are counted, not the slots.
+  std::int64_t groups_with_empty_slots() {
+    group_scratch_.clear();
+    for (const std::int64_t slot : empty_list_) {
+      group_scratch_.push_back(slot / s_.recovery.elastic.dp_group_nodes);
+    }
+    std::sort(group_scratch_.begin(), group_scratch_.end());
+    return std::unique(group_scratch_.begin(), group_scratch_.end()) - group_scratch_.begin();
   }
 
   // Elastic: enough spares have come back; the job regrows to full size, keeping its
@@ -501,8 +511,9 @@ class Replication {
   sim::PickStream picks_;  // slot and cause picks, apart from the failure times
   const bool slot_aware_;  // slots tracked one by one (failure domains, shards need it)
   const double nodes_d_;
-  std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_
-  std::vector<std::int64_t> empty_list_;  // emptied slots awaiting the fill
+  std::vector<std::uint8_t> occupied_;       // per slot, only when slot_aware_
+  std::vector<std::int64_t> empty_list_;     // emptied slots awaiting the fill
+  std::vector<std::int64_t> group_scratch_;  // elastic: groups of the empty slots
   std::vector<double> cause_cdf_;
   std::optional<ShardMap> shards_;         // checkpointless only
   std::optional<ShardMap> memory_copies_;  // multi-level only: copies of checkpoint held_

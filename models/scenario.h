@@ -178,6 +178,11 @@ struct Scenario {
     return cluster.failure.node_mtbf_h / static_cast<double>(cluster.nodes);
   }
   std::int64_t gpus() const { return cluster.nodes * cluster.gpus_per_node; }
+  // Recoveries can restore state from the peers' memory (and fall back to a checkpoint):
+  // checkpointless recovery, or multi-level checkpoints.
+  bool restores_from_peers() const {
+    return recovery.strategy == Strategy::kCheckpointless || checkpoint.memory.has_value();
+  }
   // Hot spares held (and paid) for the run; a requeued job holds none.
   std::int64_t held_spares() const {
     return recovery.strategy == Strategy::kRequeue ? 0 : cluster.spares;

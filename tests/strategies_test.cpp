@@ -444,6 +444,9 @@ TEST(Elastic, WithSparesAlwaysAtHandItIsHotSpare) {
   hot.recovery = hot_spare_recovery(0.05, 0.1, 0.1, 0.05);
   hot.checkpoint.interval_h = 1.0;
   hot.checkpoint.write_h = 0.05;
+  // Elastic tracks slots one by one (to count the groups they empty); with one failure domain
+  // and no domain causes the hot-spare job tracks them too, so both draw the same picks.
+  hot.cluster.domain_size = hot.cluster.nodes;
   const Scenario el = elastic(hot, 4, 0.2);
   for (std::uint64_t i = 0; i < 50; ++i) {
     const ReplicationResult a = simulate_replication(hot, 41, i);
@@ -507,6 +510,29 @@ TEST(Elastic, OneFailureOnTwoGroupsByHand) {
   EXPECT_GT(cases, 50);  // P(exactly one failure) is about 0.3
 }
 
+TEST(Elastic, ADomainFailureInsideOneGroupStopsOnlyThatGroup) {
+  // Four groups of two nodes, each group one failure domain, every failure a domain failure:
+  // one failure empties two slots of one group, so three groups of four compute on.
+  const double R = 2.0, d = 0.1, rl = 0.2, W = 10.0;
+  Scenario s = elastic(cluster(8, 20.0, W), 2, 0.05);
+  s.cluster.spares = 0;
+  s.cluster.domain_size = 2;
+  s.cluster.causes = {CauseSpec{"switch", 1.0, Handling::kDomain, {}}};
+  s.cluster.repair.distribution = distribution("{model: fixed, mean: 2h}");
+  s.recovery.detect_h = d;
+  s.recovery.restart_h = 0.15;
+  s.recovery.load_h = 0.05;
+  const double progress = 0.75 * (R - d - rl);
+  int cases = 0;
+  for (const ReplicationResult& r : run_replications(s, RunOptions{400, 45, 1, {}})) {
+    expect_exact_accounting(s, r);
+    if (r.interruptions != 1) continue;
+    ++cases;
+    EXPECT_NEAR(r.bucket(Bucket::kDegraded), progress * (1.0 / 0.75 - 1.0), 1e-12);
+  }
+  EXPECT_GT(cases, 50);
+}
+
 TEST(Elastic, SparesBackBeforeTheDegradedJobComputesMakeItAHotSpareRecovery) {
   // As above, but the repair (R = 0.25 h) returns while the shrunken job is still restarting
   // and loading its checkpoint (d + rl = 0.3 h): it has computed nothing on fewer groups, and
@@ -517,6 +543,7 @@ TEST(Elastic, SparesBackBeforeTheDegradedJobComputesMakeItAHotSpareRecovery) {
   hot.cluster.spares = 0;
   hot.cluster.repair.distribution = distribution("{model: fixed, mean: 15min}");
   hot.recovery = hot_spare_recovery(d, swap, 0.15, 0.05);
+  hot.cluster.domain_size = hot.cluster.nodes;  // slots tracked, as elastic does (see above)
   const Scenario el = elastic(hot, 1, 0.05);
   int cases = 0;
   for (std::uint64_t i = 0; i < 400; ++i) {
