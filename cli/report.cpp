@@ -31,6 +31,11 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
       << s.held_spares() << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
       << " h (job MTBF " << human_duration(s.system_mtbf_h()) << ")\n";
   out << "repair     " << c.repair.distribution->describe() << "\n";
+  if (c.maintenance.every_h > 0.0) {
+    out << "maintenance every " << human_duration(c.maintenance.every_h) << ", down "
+        << human_duration(c.maintenance.duration_h)
+        << " (a checkpoint first; no failures during the stop)\n";
+  }
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
   if (s.job.derived_from) {
     const auto& d = *s.job.derived_from;
@@ -68,8 +73,8 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
           << human_duration(s.job.step_h) << "; checkpoint restart when a shard loses every copy\n";
       break;
     case models::Strategy::kRequeue:
-      out << "           queue " << r.queue->describe() << "; no hot spares held ("
-          << c.spares << " in cluster.spares ignored)\n";
+      out << "           queue " << r.queue->describe() << "; no hot spares held (" << c.spares
+          << " in cluster.spares ignored)\n";
       break;
     case models::Strategy::kElastic:
       out << "           data-parallel groups of " << r.elastic.dp_group_nodes << " nodes ("
@@ -103,6 +108,10 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   out << fmt("interruptions  %.1f +/- %.1f per run      P5 %.0f  P50 %.0f", i.mean, i.ci95, i.p5,
              i.p50)
       << fmt("  P95 %.0f\n", i.p95);
+  if (s.cluster.maintenance.every_h > 0.0) {
+    out << fmt("planned stops  %.1f per run (maintenance, not counted as interruptions)\n",
+               sum.planned_interruptions_mean);
+  }
   if (sum.cost_usd) {
     const auto& c = *sum.cost_usd;
     out << "cost           $" << with_commas(c.mean) << " +/- $" << with_commas(c.ci95)
@@ -110,8 +119,8 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
         << fmt("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
     if (const auto& m = sum.cost_mean) {
       const double spare_price = models::spare_hour_usd(s);
-      out << "               mean: slots $" << with_commas(m->slots_usd) << " + "
-          << s.held_spares() << " spares $" << with_commas(m->spares_usd);
+      out << "               mean: slots $" << with_commas(m->slots_usd) << " + " << s.held_spares()
+          << " spares $" << with_commas(m->spares_usd);
       if (s.cost.repair_usd > 0.0) out << " + repairs $" << with_commas(m->repairs_usd);
       out << "\n               one spare costs $" << with_commas(spare_price * w.mean)
           << " over the mean wall time ($" << with_commas(spare_price, 2) << "/node-h x "
@@ -132,9 +141,8 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   if (s.recovery.strategy == models::Strategy::kCheckpointless) {
     out << fmt("\nrecoveries     %.1f per run: %.1f from peers, %.2f fell back to a checkpoint",
                sum.recoveries_mean, sum.peer_recoveries_mean, sum.fallbacks_mean)
-        << fmt(" (%.2f %%)\n", sum.recoveries_mean > 0.0
-                                  ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean
-                                  : 0.0);
+        << fmt(" (%.2f %%)\n",
+               sum.recoveries_mean > 0.0 ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean : 0.0);
   }
   if (const auto& rt = sum.recovery_h) {
     out << fmt("\nrecovery time  failure to computing again, %.0f recoveries\n",

@@ -32,6 +32,7 @@ struct RunSummary {
   sim::SampleSummary goodput;
   sim::SampleSummary wall_h;
   sim::SampleSummary interruptions;
+  double planned_interruptions_mean = 0.0;  // planned maintenance stops per replication
   std::array<double, kBucketCount> bucket_mean_h{};
   std::optional<sim::SampleSummary> cost_usd;         // models/cost.h, per replication
   std::optional<CostBreakdown> cost_mean;             // slots, spares, repairs: means
@@ -40,8 +41,8 @@ struct RunSummary {
   std::vector<double> interruptions_by_cause_mean;  // aligned with cluster.causes
   // Recoveries (failure to computing again), means per replication.
   double recoveries_mean = 0.0;
-  double peer_recoveries_mean = 0.0;  // checkpointless: state kept in memory
-  double fallbacks_mean = 0.0;        // checkpointless: fell back to a checkpoint
+  double peer_recoveries_mean = 0.0;             // checkpointless: state kept in memory
+  double fallbacks_mean = 0.0;                   // checkpointless: fell back to a checkpoint
   std::optional<sim::SampleSummary> recovery_h;  // pooled durations, when recorded
 };
 
