@@ -30,6 +30,13 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
       << c.gpus_per_node << " GPUs = " << with_commas(static_cast<double>(s.gpus())) << " GPUs, "
       << s.held_spares() << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
       << " h (job MTBF " << human_duration(s.system_mtbf_h()) << ")\n";
+  if (const auto& t = c.failure.trace) {
+    out << "failures   trace " << t->file << ": " << t->failures.size() << " failures over "
+        << human_duration(t->span_h) << ", repeating; offset "
+        << (c.failure.trace_offset_h ? human_duration(*c.failure.trace_offset_h)
+                                     : std::string("random per replication"))
+        << " (node MTBF implied by the trace)\n";
+  }
   out << "repair     " << c.repair.distribution->describe() << "\n";
   if (c.maintenance.every_h > 0.0) {
     out << "maintenance every " << human_duration(c.maintenance.every_h) << ", down "

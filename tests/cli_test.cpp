@@ -215,6 +215,13 @@ const BadScenario kBadScenarios[] = {
      "    mean: 24h\n  maintenance:\n    every: 4h\n    duration: 4h\n", "    duration: 4h",
      "cluster.maintenance.duration",
      "plus the maintenance duration to be shorter than cluster.maintenance.every"},
+    // Trace replay (the CSV rows themselves: tests/trace_test.cpp).
+    {"TraceFileMissing", "    model: exponential\n    node_mtbf: 2000h\n",
+     "    model: trace\n    file: nowhere.csv\n", "    file: nowhere.csv", "cluster.failure.file",
+     "cannot open trace file 'nowhere.csv'"},
+    {"TraceWithNodeMtbf", "    model: exponential\n    node_mtbf: 2000h\n",
+     "    model: trace\n    node_mtbf: 2000h\n", "    node_mtbf: 2000h",
+     "cluster.failure.node_mtbf", "node_mtbf is derived from it"},
     // YAML syntax errors.
     {"YamlSyntaxError", "  spares: 2\n", "  spares: 2: 3\n", "  spares: 2: 3", "", "invalid YAML"},
     {"YamlTabIndentation", "  spares: 2\n", "\tspares: 2\n", "\tspares: 2", "", "invalid YAML"},
