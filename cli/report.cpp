@@ -119,6 +119,10 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
     out << fmt("planned stops  %.1f per run (maintenance, not counted as interruptions)\n",
                sum.planned_interruptions_mean);
   }
+  if (s.cluster.pool_failures) {
+    out << fmt("pool failures  %.1f per run (idle spares, sent to repair)\n",
+               sum.pool_failures_mean);
+  }
   if (sum.cost_usd) {
     const auto& c = *sum.cost_usd;
     out << "cost           $" << with_commas(c.mean) << " +/- $" << with_commas(c.ci95)

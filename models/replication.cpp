@@ -74,6 +74,10 @@ class Replication {
                     clock_->pins_slots()),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
+    if (s.cluster.pool_failures) {
+      pool_failures_.emplace(seed, index, sim::StreamPurpose::kPoolFailures);
+      pool_mtbf_h_ = s.cluster.failure.node_mtbf_h;
+    }
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
     if (strategy_ == Strategy::kCheckpointless) {
       const CheckpointlessSpec& c = s.recovery.checkpointless;
@@ -427,9 +431,39 @@ class Replication {
     }
   }
 
+  // Brings the pool up to time t: repairs completed by then join it; with pool failures, idle
+  // spares also fail meanwhile and go to repair. Lifetimes are exponential, so the pool can
+  // be advanced lazily, from one decision time to the next, redrawing the next failure of
+  // the pool whenever its size changes.
+  void refresh_pool(double t) {
+    if (!pool_failures_) {
+      pool_ += in_repair_.collect_until(t);
+      return;
+    }
+    while (pool_clock_ < t) {
+      const double repaired = in_repair_.next_completion().value_or(kNever);
+      const double failure =
+          pool_ > 0
+              ? pool_clock_ + pool_failures_->exponential(pool_mtbf_h_ / static_cast<double>(pool_))
+              : kNever;
+      if (failure < std::min(repaired, t)) {
+        pool_clock_ = failure;
+        --pool_;
+        ++result_.pool_failures;
+        ++result_.repairs;
+        in_repair_.add(failure + repair_time_.sample(repairs_));
+      } else if (repaired <= t) {
+        pool_clock_ = repaired;
+        pool_ += in_repair_.collect_until(repaired);
+      } else {
+        pool_clock_ = t;
+      }
+    }
+  }
+
   void on_spares_check(double t) {
     if (!degraded_) return try_fill(t);
-    pool_ += in_repair_.collect_until(t);
+    refresh_pool(t);
     if (pool_ >= empty_slots_) return regrow(t);
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
   }
@@ -437,7 +471,7 @@ class Replication {
   // Fills at `t` if the pool suffices; otherwise waits for the next repair completion (an
   // elastic job runs on its surviving data-parallel groups meanwhile).
   void try_fill(double t) {
-    pool_ += in_repair_.collect_until(t);
+    refresh_pool(t);
     if (pool_ >= empty_slots_) {
       plan_fill(t);
       commit_fill_if_certain();
@@ -495,6 +529,7 @@ class Replication {
 
   void finish(double t) {
     settle(t);
+    if (pool_failures_) refresh_pool(t);  // spares failing until the end are repaired (and paid)
     close_recovery_if_resumed(t);
     book_phases(plan_.compute_start);
     result_.bucket(Bucket::kCheckpoint) += checkpoints_.checkpoint_time(stretch_);
@@ -545,6 +580,9 @@ class Replication {
   double planned_checkpoint_ = 0.0;  // progress saved by the last planned stop's checkpoint
   std::int64_t empty_slots_ = 0;
   std::int64_t pool_;
+  std::optional<sim::RandomStream> pool_failures_;  // only with cluster.pool_failures
+  double pool_mtbf_h_ = 0.0;
+  double pool_clock_ = 0.0;  // the pool is known up to this time
   ReplicationResult result_;
 };
 

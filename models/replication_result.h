@@ -37,9 +37,10 @@ struct ReplicationResult {
   std::int64_t interruptions = 0;          // failures that hit the job (in any phase)
   std::int64_t planned_interruptions = 0;  // planned maintenance stops (not failures)
   std::int64_t repairs = 0;                // nodes sent to repair
-  std::int64_t spare_waits = 0;            // recoveries that found the pool short and had to wait
-  std::uint64_t events = 0;                // kernel events processed (for performance reporting)
-  std::int64_t recoveries = 0;             // recoveries completed: the job computed again
+  std::int64_t pool_failures = 0;    // idle spares that failed in the pool (cluster.pool_failures)
+  std::int64_t spare_waits = 0;      // recoveries that found the pool short and had to wait
+  std::uint64_t events = 0;          // kernel events processed (for performance reporting)
+  std::int64_t recoveries = 0;       // recoveries completed: the job computed again
   std::int64_t peer_recoveries = 0;  // checkpointless: recoveries that kept the state in memory
   std::int64_t fallbacks = 0;        // checkpointless: recoveries that fell back to a checkpoint
   // Checkpointless: failures that found exactly one other state copy gone, and how many of

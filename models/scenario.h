@@ -83,6 +83,7 @@ struct ClusterSpec {
   std::int64_t domain_size = 0;   // nodes per failure domain (rack, leaf switch); 0 = none
   std::vector<CauseSpec> causes;  // empty: every failure is a swap
   MaintenanceSpec maintenance;
+  bool pool_failures = false;  // idle spares fail too (at rate 1 / node_mtbf) and go to repair
 };
 
 // How the job's fault-free compute time was obtained (kept for reporting).

@@ -92,6 +92,7 @@ ClusterSpec read_cluster(const ConfigNode& n) {
   }
   if (const ConfigNode* causes = r.optional("causes")) c.causes = read_causes(*causes, c);
   if (const ConfigNode* m = r.optional("maintenance")) c.maintenance = read_maintenance(*m);
+  if (const ConfigNode* p = r.optional("pool_failures")) c.pool_failures = p->as_bool();
   r.finish();
   bind_failure_trace(c);
   return c;

@@ -222,6 +222,8 @@ const BadScenario kBadScenarios[] = {
     {"TraceWithNodeMtbf", "    model: exponential\n    node_mtbf: 2000h\n",
      "    model: trace\n    node_mtbf: 2000h\n", "    node_mtbf: 2000h",
      "cluster.failure.node_mtbf", "node_mtbf is derived from it"},
+    {"PoolFailuresNotABool", "  spares: 2\n", "  spares: 2\n  pool_failures: sometimes\n",
+     "  pool_failures: sometimes", "cluster.pool_failures", "got 'sometimes'"},
     // YAML syntax errors.
     {"YamlSyntaxError", "  spares: 2\n", "  spares: 2: 3\n", "  spares: 2: 3", "", "invalid YAML"},
     {"YamlTabIndentation", "  spares: 2\n", "\tspares: 2\n", "\tspares: 2", "", "invalid YAML"},
