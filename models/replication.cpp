@@ -250,7 +250,7 @@ class Replication {
     recovering_ = false;
     ++result_.recoveries;
     if (strategy_ == Strategy::kCheckpointless) {
-      if (!from_checkpoint_) ++result_.peer_recoveries;
+      if (!from_checkpoint_ && !planned_restart_) ++result_.peer_recoveries;
       from_checkpoint_ = false;
       shards_->restore_all();  // replacements hold their shards; or a checkpoint rebuilt all
     }
@@ -260,7 +260,6 @@ class Replication {
   void on_failure(double t) {
     settle(t);
     if (t < maintenance_end_) return void_during_maintenance();
-    if (t >= plan_.compute_start) planned_restart_ = false;
     std::int64_t slot = clock_->next_slot();  // a trace names it
     const int traced_cause = clock_->next_cause();
     clock_->take_failure();
@@ -281,6 +280,7 @@ class Replication {
       return;
     }
     close_recovery_if_resumed(t);
+    if (t >= plan_.compute_start) planned_restart_ = false;  // computed since the planned stop
     if (!recovering_) {
       recovering_ = true;
       episode_ = t;
@@ -348,6 +348,9 @@ class Replication {
       write_h = s_.checkpoint.write_h + s_.checkpoint.persist_h;
       result_.bucket(Bucket::kCheckpoint) += write_h;
       planned_checkpoint_ = pos_;
+      // A stop during a periodic write saves that boundary: it need not be written again.
+      const auto k = static_cast<std::int64_t>(std::llround(pos_ / checkpoints_.interval_h()));
+      if (checkpoints_.position(k) == pos_) durable_ = std::max(durable_, k);
     }
     maintenance_end_ = t + write_h + m.duration_h;
     planned_restart_ = true;

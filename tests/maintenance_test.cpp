@@ -72,6 +72,26 @@ TEST(Maintenance, WithPeriodicCheckpointsWallIsWorkCheckpointsAndStops) {
   EXPECT_NEAR(r.bucket_sum(), r.wall_h, 1e-12 * r.wall_h);
 }
 
+TEST(Maintenance, AStopDuringAPeriodicWriteSavesThatBoundaryOnce) {
+  // The write of boundary 1 (1 h .. 1.5 h) is cut by the stop at 1.2 h: its 0.2 h are lost,
+  // the planned checkpoint saves progress 1, and boundary 1 is not written again.
+  const Scenario s = load_yaml(R"(
+cluster:
+  nodes: 4
+  failure: {node_mtbf: 1e15h}
+  repair: {mean: 24h}
+  maintenance: {every: 1.2h, duration: 30min}
+job: {work: 2h}
+checkpoint: {interval: 1h, write: 30min}
+recovery: {restart: 6min}
+)");
+  const ReplicationResult r = simulate_replication(s, 1, 0);
+  EXPECT_NEAR(r.bucket(Bucket::kLost), 0.2, 1e-12);
+  EXPECT_NEAR(r.bucket(Bucket::kCheckpoint),
+              static_cast<double>(r.planned_interruptions) * s.checkpoint.write_h, 1e-12);
+  EXPECT_NEAR(r.bucket_sum(), r.wall_h, 1e-12 * r.wall_h);
+}
+
 // Failures and maintenance together, under every recovery strategy and the failure models:
 // the buckets still partition the wall time.
 TEST(Maintenance, BucketsAddUpToWallTimeWithFailuresUnderEveryStrategy) {
