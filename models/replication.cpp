@@ -69,9 +69,10 @@ class Replication {
         clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
         clock_ignores_entries_(clock_->ignores_entries()),
         clock_proposes_(clock_->proposes()),
+        clock_pins_slots_(clock_->pins_slots()),
         picks_(seed, index, sim::StreamPurpose::kCauses),
         slot_aware_(s.cluster.domain_size > 0 || strategy_ == Strategy::kCheckpointless ||
-                    clock_->pins_slots()),
+                    clock_pins_slots_),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
     if (s.cluster.pool_failures) {
@@ -260,8 +261,8 @@ class Replication {
   void on_failure(double t) {
     settle(t);
     if (t < maintenance_end_) return void_during_maintenance();
-    std::int64_t slot = clock_->next_slot();  // a trace names it
-    const int traced_cause = clock_->next_cause();
+    std::int64_t slot = clock_pins_slots_ ? clock_->next_slot() : -1;  // a trace names it
+    const int traced_cause = clock_pins_slots_ ? clock_->next_cause() : -1;
     clock_->take_failure();
     schedule_failure();
     // Thinning: a proposal lands on a uniformly chosen slot and is void if the slot is empty.
@@ -555,8 +556,9 @@ class Replication {
   std::unique_ptr<FailureClock> clock_;
   const bool clock_ignores_entries_;
   const bool clock_proposes_;
-  sim::PickStream picks_;  // slot and cause picks, apart from the failure times
-  const bool slot_aware_;  // slots tracked one by one (failure domains, shards need it)
+  const bool clock_pins_slots_;  // a trace: each failure names its slot (and maybe its cause)
+  sim::PickStream picks_;        // slot and cause picks, apart from the failure times
+  const bool slot_aware_;        // slots tracked one by one (failure domains, shards need it)
   const double nodes_d_;
   std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_
   std::vector<std::int64_t> empty_list_;  // emptied slots awaiting the fill
