@@ -33,7 +33,19 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
       << c.gpus_per_node << " GPUs = " << with_commas(static_cast<double>(s.gpus())) << " GPUs, "
       << s.held_spares() << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
       << " h (job MTBF " << human_duration(s.system_mtbf_h()) << ")\n";
+  if (const auto& t = c.failure.trace) {
+    out << "failures   trace " << t->file << ": " << t->failures.size() << " failures over "
+        << human_duration(t->span_h) << ", repeating; offset "
+        << (c.failure.trace_offset_h ? human_duration(*c.failure.trace_offset_h)
+                                     : std::string("random per replication"))
+        << " (node MTBF implied by the trace)\n";
+  }
   out << "repair     " << c.repair.distribution->describe() << "\n";
+  if (c.maintenance.every_h > 0.0) {
+    out << "maintenance every " << human_duration(c.maintenance.every_h) << ", down "
+        << human_duration(c.maintenance.duration_h)
+        << " (a checkpoint first; no failures during the stop)\n";
+  }
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
   if (s.job.derived_from) {
     const auto& d = *s.job.derived_from;
@@ -120,6 +132,14 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   out << fmt("interruptions  %.1f +/- %.1f per run      P5 %.0f  P50 %.0f", i.mean, i.ci95, i.p5,
              i.p50)
       << fmt("  P95 %.0f\n", i.p95);
+  if (s.cluster.maintenance.every_h > 0.0) {
+    out << fmt("planned stops  %.1f per run (maintenance, not counted as interruptions)\n",
+               sum.planned_interruptions_mean);
+  }
+  if (s.cluster.pool_failures) {
+    out << fmt("pool failures  %.1f per run (idle spares, sent to repair)\n",
+               sum.pool_failures_mean);
+  }
   if (sum.cost_usd) {
     const auto& c = *sum.cost_usd;
     out << "cost           $" << with_commas(c.mean) << " +/- $" << with_commas(c.ci95)

@@ -25,6 +25,7 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 enum class EventKind : std::uint8_t {
   kFailure,      // the failure clock's next event (for exponential: a proposal, maybe void)
   kSparesCheck,  // while waiting for spares (or running degraded): a repair completes
+  kMaintenance,  // a planned maintenance stop is due
 };
 
 // What an interruption keeps of the progress reached.
@@ -41,12 +42,13 @@ enum class Keep {
 // job, so the plan needs no events of its own; an interruption books the elapsed part of it
 // into buckets in closed form.
 struct Timeline {
-  double start = 0.0;       // recovery began (the failure time)
-  double detect_end = 0.0;  // detection finished
+  double start = 0.0;       // recovery began (the failure time; after a planned checkpoint)
+  double detect_end = 0.0;  // detection (or the maintenance window) finished
   double fill = 0.0;        // empty slots filled (kNever while waiting for spares)
   double swap_end = 0.0;    // replacement nodes swapped in
   double compute_start = 0.0;
   double done = 0.0;                      // progress reaches the work, unless a failure comes first
+  Bucket hold = Bucket::kDetect;          // start .. detect_end
   Bucket acquire = Bucket::kWaitSpares;   // detect_end .. fill
   Bucket restore = Bucket::kRestartLoad;  // swap_end .. compute_start
 };
@@ -68,11 +70,16 @@ class Replication {
         clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
         clock_ignores_entries_(clock_->ignores_entries()),
         clock_proposes_(clock_->proposes()),
+        clock_pins_slots_(clock_->pins_slots()),
         picks_(seed, index, sim::StreamPurpose::kCauses),
         slot_aware_(s.cluster.domain_size > 0 || strategy_ == Strategy::kCheckpointless ||
-                    strategy_ == Strategy::kElastic || s.checkpoint.memory),
+                    strategy_ == Strategy::kElastic || s.checkpoint.memory || clock_pins_slots_),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
+    if (s.cluster.pool_failures) {
+      pool_failures_.emplace(seed, index, sim::StreamPurpose::kPoolFailures);
+      pool_mtbf_h_ = s.cluster.failure.node_mtbf_h;
+    }
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
     if (strategy_ == Strategy::kCheckpointless) {
       const CheckpointlessSpec& c = s.recovery.checkpointless;
@@ -96,6 +103,9 @@ class Replication {
     stretch_ = checkpoints_.stretch(0.0, 0);  // computing from t = 0: nothing to restore
     plan_.done = checkpoints_.time_to_finish(stretch_);
     schedule_failure();
+    if (s_.cluster.maintenance.every_h > 0.0) {
+      queue_.schedule_at(s_.cluster.maintenance.every_h, EventKind::kMaintenance);
+    }
     const double wall_cap = s_.job.work_h * s_.montecarlo.max_wall_factor;
     while (const auto ev = queue_.pop_before(plan_.done)) {
       if (ev->time > wall_cap) throw_cannot_finish(wall_cap);
@@ -127,6 +137,8 @@ class Replication {
         return on_failure(t);
       case EventKind::kSparesCheck:
         return on_spares_check(t);
+      case EventKind::kMaintenance:
+        return on_maintenance(t);
     }
   }
 
@@ -177,7 +189,7 @@ class Replication {
   }
 
   bool restore_in_memory() const {
-    return strategy_ == Strategy::kCheckpointless && !from_checkpoint_;
+    return strategy_ == Strategy::kCheckpointless && !from_checkpoint_ && !planned_restart_;
   }
 
   // Applies a planned fill once the clock has reached it.
@@ -196,7 +208,7 @@ class Replication {
   // Books the plan's phases in [plan_.start, t) into their buckets.
   void book_phases(double t) {
     const auto span = [t](double from, double to) { return std::max(0.0, std::min(t, to) - from); };
-    result_.bucket(Bucket::kDetect) += span(plan_.start, plan_.detect_end);
+    result_.bucket(plan_.hold) += span(plan_.start, plan_.detect_end);
     result_.bucket(plan_.acquire) += span(plan_.detect_end, plan_.fill);
     result_.bucket(Bucket::kSwap) += span(plan_.fill, plan_.swap_end);
     result_.bucket(plan_.restore) += span(plan_.swap_end, plan_.compute_start);
@@ -223,17 +235,22 @@ class Replication {
     }
     double target = reached;
     if (keep == Keep::kCheckpoint) {
-      target = checkpoints_.position(durable_);
+      target = rollback_position();
     } else if (keep == Keep::kMemory) {
       memory_restore_ = !memory_lost_;
       if (!memory_restore_) held_ = durable_;  // the newer in-memory state is gone
-      target = checkpoints_.position(held_);
+      target = std::max(checkpoints_.position(held_), planned_checkpoint_);
     } else if (keep == Keep::kStep) {
       const double step = s_.job.step_h;
       target = std::max(boundary, std::floor(reached / step) * step);
     }
     result_.bucket(Bucket::kLost) += reached - target + partial;
     pos_ = target;
+  }
+
+  // Progress of the last durable checkpoint: a periodic one, or the one a planned stop wrote.
+  double rollback_position() const {
+    return std::max(checkpoints_.position(durable_), planned_checkpoint_);
   }
 
   // Computing `progress` at speed v < 1 took progress / v of wall time; the capacity missing
@@ -250,7 +267,7 @@ class Replication {
     recovering_ = false;
     ++result_.recoveries;
     if (strategy_ == Strategy::kCheckpointless) {
-      if (!from_checkpoint_) ++result_.peer_recoveries;
+      if (!from_checkpoint_ && !planned_restart_) ++result_.peer_recoveries;
       from_checkpoint_ = false;
       shards_->restore_all();  // replacements hold their shards; or a checkpoint rebuilt all
     }
@@ -260,13 +277,18 @@ class Replication {
 
   void on_failure(double t) {
     settle(t);
+    if (t < maintenance_end_) return void_during_maintenance();
+    std::int64_t slot = clock_pins_slots_ ? clock_->next_slot() : -1;  // a trace names it
+    const int traced_cause = clock_pins_slots_ ? clock_->next_cause() : -1;
     clock_->take_failure();
     schedule_failure();
     // Thinning: a proposal lands on a uniformly chosen slot and is void if the slot is empty.
     bool hit = true;
-    std::int64_t slot = -1;
     if (slot_aware_) {
-      slot = std::min(static_cast<std::int64_t>(picks_.uniform() * nodes_d_), s_.cluster.nodes - 1);
+      if (slot < 0) {
+        slot =
+            std::min(static_cast<std::int64_t>(picks_.uniform() * nodes_d_), s_.cluster.nodes - 1);
+      }
       hit = occupied_[static_cast<std::size_t>(slot)] != 0;
     } else if (clock_proposes_ && empty_slots_ > 0) {
       hit = picks_.uniform() * nodes_d_ >= static_cast<double>(empty_slots_);
@@ -276,6 +298,7 @@ class Replication {
       return;
     }
     close_recovery_if_resumed(t);
+    if (t >= plan_.compute_start) planned_restart_ = false;  // computed since the planned stop
     if (!recovering_) {
       recovering_ = true;
       episode_ = t;
@@ -283,7 +306,7 @@ class Replication {
     ++result_.interruptions;
     const CheckpointSchedule::Cut cut = cut_at(t);
     renew_memory_copies(cut.written);
-    const CauseSpec* cause = draw_cause();
+    const CauseSpec* cause = draw_cause(traced_cause);
     // A second fault finds exactly one *other* copy gone. The failing slot's own copy may be
     // the one already gone (its replacement fails while pulling its state, or a restarted
     // process fails again): that is not a second fault, and counting it made the ratio
@@ -341,12 +364,65 @@ class Replication {
     return shards_ && shards_->lose(slot);
   }
 
-  // Picks the failure's cause by share; nullptr when the scenario has no taxonomy.
-  const CauseSpec* draw_cause() {
+  // Nodes do not fail during a planned stop. A per-node clock's failure is found and fixed by
+  // the maintenance instead: that node's clock restarts, as new, when the window ends.
+  void void_during_maintenance() {
+    clock_->take_failure();
+    if (!clock_proposes_) clock_->nodes_entered(maintenance_end_, 1);
+    schedule_failure();
+  }
+
+  // Planned maintenance (docs/model.md): whatever its phase, the job stops; if it holds
+  // progress beyond its last durable checkpoint it writes (and persists) a checkpoint of it,
+  // the cluster is down for the maintenance duration, then recovery resumes without
+  // detection: fill any empty slot, swap, restart + load the checkpoint.
+  void on_maintenance(double t) {
+    settle(t);
+    ++result_.planned_interruptions;
+    const MaintenanceSpec& m = s_.cluster.maintenance;
+    queue_.schedule_at(t + m.every_h, EventKind::kMaintenance);
+    close_recovery_if_resumed(t);
+    interrupt(t, cut_at(t), Keep::kAll);
+    double write_h = 0.0;
+    if (pos_ > rollback_position()) {
+      write_h = s_.checkpoint.write_h + s_.checkpoint.persist_h;
+      result_.bucket(Bucket::kCheckpoint) += write_h;
+      planned_checkpoint_ = pos_;
+      // A stop during a periodic write saves that boundary: it need not be written again.
+      const auto k = static_cast<std::int64_t>(std::llround(pos_ / checkpoints_.interval_h()));
+      if (checkpoints_.position(k) == pos_) durable_ = std::max(durable_, k);
+    }
+    maintenance_end_ = t + write_h + m.duration_h;
+    planned_restart_ = true;
+    queue_.cancel(spares_event_);
+    degraded_ = false;
+    const bool fill_pending = fill_pending_;
+    const double pending_at = plan_.fill;
+    plan_ = Timeline{};
+    plan_.start = t + write_h;
+    plan_.detect_end = maintenance_end_;
+    plan_.hold = Bucket::kMaintenance;
+    if (fill_pending) {  // nodes already secured (spares, or the scheduler's): keep them
+      plan_.acquire = strategy_ == Strategy::kRequeue ? Bucket::kQueue : Bucket::kDetect;
+      plan_fill(std::max(maintenance_end_, pending_at));
+      commit_fill_if_certain();
+      return;
+    }
+    fill_committed_ = false;
+    try_fill(maintenance_end_);
+  }
+
+  // The failure's cause: the traced one, or one picked by share; nullptr when the scenario
+  // has no taxonomy.
+  const CauseSpec* draw_cause(int traced) {
     if (cause_cdf_.empty()) return nullptr;
-    const double u = picks_.uniform();
     std::size_t i = 0;
-    while (i + 1 < cause_cdf_.size() && u >= cause_cdf_[i]) ++i;
+    if (traced >= 0) {
+      i = static_cast<std::size_t>(traced);
+    } else {
+      const double u = picks_.uniform();
+      while (i + 1 < cause_cdf_.size() && u >= cause_cdf_[i]) ++i;
+    }
     ++result_.interruptions_by_cause[i];
     return &s_.cluster.causes[i];
   }
@@ -398,9 +474,39 @@ class Replication {
     }
   }
 
+  // Brings the pool up to time t: repairs completed by then join it; with pool failures, idle
+  // spares also fail meanwhile and go to repair. Lifetimes are exponential, so the pool can
+  // be advanced lazily, from one decision time to the next, redrawing the next failure of
+  // the pool whenever its size changes.
+  void refresh_pool(double t) {
+    if (!pool_failures_) {
+      pool_ += in_repair_.collect_until(t);
+      return;
+    }
+    while (pool_clock_ < t) {
+      const double repaired = in_repair_.next_completion().value_or(kNever);
+      const double failure =
+          pool_ > 0
+              ? pool_clock_ + pool_failures_->exponential(pool_mtbf_h_ / static_cast<double>(pool_))
+              : kNever;
+      if (failure < std::min(repaired, t)) {
+        pool_clock_ = failure;
+        --pool_;
+        ++result_.pool_failures;
+        ++result_.repairs;
+        in_repair_.add(failure + repair_time_.sample(repairs_));
+      } else if (repaired <= t) {
+        pool_clock_ = repaired;
+        pool_ += in_repair_.collect_until(repaired);
+      } else {
+        pool_clock_ = t;
+      }
+    }
+  }
+
   void on_spares_check(double t) {
     if (!degraded_) return try_fill(t);
-    pool_ += in_repair_.collect_until(t);
+    refresh_pool(t);
     if (pool_ >= empty_slots_) return regrow(t);
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
   }
@@ -408,7 +514,7 @@ class Replication {
   // Fills at `t` if the pool suffices; otherwise waits for the next repair completion (an
   // elastic job runs on its surviving data-parallel groups meanwhile).
   void try_fill(double t) {
-    pool_ += in_repair_.collect_until(t);
+    refresh_pool(t);
     if (pool_ >= empty_slots_) {
       plan_fill(t);
       commit_fill_if_certain();
@@ -486,6 +592,7 @@ class Replication {
 
   void finish(double t) {
     settle(t);
+    if (pool_failures_) refresh_pool(t);  // spares failing until the end are repaired (and paid)
     close_recovery_if_resumed(t);
     book_phases(plan_.compute_start);
     result_.bucket(Bucket::kCheckpoint) += checkpoints_.checkpoint_time(stretch_);
@@ -508,8 +615,9 @@ class Replication {
   std::unique_ptr<FailureClock> clock_;
   const bool clock_ignores_entries_;
   const bool clock_proposes_;
-  sim::PickStream picks_;  // slot and cause picks, apart from the failure times
-  const bool slot_aware_;  // slots tracked one by one (failure domains, shards need it)
+  const bool clock_pins_slots_;  // a trace: each failure names its slot (and maybe its cause)
+  sim::PickStream picks_;        // slot and cause picks, apart from the failure times
+  const bool slot_aware_;        // slots tracked one by one (failure domains, shards need it)
   const double nodes_d_;
   std::vector<std::uint8_t> occupied_;       // per slot, only when slot_aware_
   std::vector<std::int64_t> empty_list_;     // emptied slots awaiting the fill
@@ -523,21 +631,27 @@ class Replication {
   sim::EventHandle failure_event_;
   double failure_time_ = kNever;
   sim::EventHandle spares_event_;
-  bool fill_pending_ = false;     // plan_.fill will take nodes for the empty slots
-  bool fill_committed_ = false;   // ... and their clocks have been started
-  bool recovery_waited_ = false;  // this recovery already counted in spare_waits
-  bool degraded_ = false;         // elastic: computing on fewer groups, awaiting spares
-  bool recovering_ = false;       // between an interruption and computing again
-  bool from_checkpoint_ = false;  // checkpointless: this recovery fell back to a checkpoint
-  double episode_ = 0.0;          // when the current recovery began
+  bool fill_pending_ = false;         // plan_.fill will take nodes for the empty slots
+  bool fill_committed_ = false;       // ... and their clocks have been started
+  bool recovery_waited_ = false;      // this recovery already counted in spare_waits
+  bool degraded_ = false;             // elastic: computing on fewer groups, awaiting spares
+  bool recovering_ = false;           // between an interruption and computing again
+  bool from_checkpoint_ = false;      // checkpointless: this recovery fell back to a checkpoint
+  bool planned_restart_ = false;      // restarting after maintenance: state from the checkpoint
+  double episode_ = 0.0;              // when the current recovery began
+  double maintenance_end_ = -kNever;  // end of the last planned stop
   RepairPipeline in_repair_;
 
   Timeline plan_;
   CheckpointSchedule::Stretch stretch_;
-  double pos_ = 0.0;          // progress the current stretch starts from
-  std::int64_t durable_ = 0;  // last durable checkpoint boundary (0 = start of job)
+  double pos_ = 0.0;                 // progress the current stretch starts from
+  std::int64_t durable_ = 0;         // last durable checkpoint boundary (0 = start of job)
+  double planned_checkpoint_ = 0.0;  // progress saved by the last planned stop's checkpoint
   std::int64_t empty_slots_ = 0;
   std::int64_t pool_;
+  std::optional<sim::RandomStream> pool_failures_;  // only with cluster.pool_failures
+  double pool_mtbf_h_ = 0.0;
+  double pool_clock_ = 0.0;  // the pool is known up to this time
   ReplicationResult result_;
 };
 

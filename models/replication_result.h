@@ -21,6 +21,7 @@ enum class Bucket : std::size_t {
   kP2pTransfer,  // checkpointless: replacement nodes pulling their state from peers
   kDegraded,     // elastic: the compute capacity missing while running on fewer groups
   kReconfigure,  // elastic: regrowing to full size when spares arrive
+  kMaintenance,  // planned maintenance: the cluster is down (the planned checkpoint excluded)
   kCount
 };
 
@@ -28,13 +29,15 @@ inline constexpr std::size_t kBucketCount = static_cast<std::size_t>(Bucket::kCo
 
 inline constexpr std::array<std::string_view, kBucketCount> kBucketNames = {
     "productive",   "checkpoint", "lost",         "detect",   "wait_spares", "swap",
-    "restart_load", "queue",      "p2p_transfer", "degraded", "reconfigure"};
+    "restart_load", "queue",      "p2p_transfer", "degraded", "reconfigure", "maintenance"};
 
 struct ReplicationResult {
   double wall_h = 0.0;
-  double goodput = 0.0;            // work / wall
-  std::int64_t interruptions = 0;  // failures that hit the job (in any phase)
-  std::int64_t repairs = 0;        // nodes sent to repair
+  double goodput = 0.0;                    // work / wall
+  std::int64_t interruptions = 0;          // failures that hit the job (in any phase)
+  std::int64_t planned_interruptions = 0;  // planned maintenance stops (not failures)
+  std::int64_t repairs = 0;                // nodes sent to repair
+  std::int64_t pool_failures = 0;  // idle spares that failed in the pool (cluster.pool_failures)
   std::int64_t spare_waits = 0;    // recoveries that found the pool short and had to wait
   std::uint64_t events = 0;        // kernel events processed (for performance reporting)
   std::int64_t recoveries = 0;     // recoveries completed: the job computed again

@@ -10,10 +10,28 @@
 
 namespace goodsim::models {
 
+// One failure of a trace (models/failure/trace.cpp), as read from its CSV row.
+struct TraceFailure {
+  double time_h = 0.0;
+  std::int64_t node = 0;  // slot index
+  std::string cause;      // empty: drawn by share like any failure
+  int cause_index = -1;   // into cluster.causes, once checked against them
+  int line = 0;           // CSV line, for errors found after reading
+};
+
+// A failure trace: its failures in time order, and the window it covers (it repeats after).
+struct FailureTrace {
+  std::string file;  // as resolved from the scenario, for errors
+  double span_h = 0.0;
+  std::vector<TraceFailure> failures;
+};
+
 struct FailureSpec {
   std::string model = "exponential";  // models/failure/registry.cpp
   double node_mtbf_h = 0.0;           // mean time to failure of one node while it holds a slot
   double weibull_shape = 1.0;         // weibull only
+  std::shared_ptr<const FailureTrace> trace;  // trace only
+  std::optional<double> trace_offset_h;       // trace only; none: random per replication
 };
 
 class RepairDistribution;  // models/repair/repair_distribution.h
@@ -49,6 +67,13 @@ struct CauseSpec {
   RepairSpec repair;  // empty distribution: the cluster's repair
 };
 
+// Planned maintenance (docs/model.md): the job stops at every multiple of `every` of wall
+// time, writes a checkpoint, is down for `duration`, then restarts and loads it.
+struct MaintenanceSpec {
+  double every_h = 0.0;  // 0 = no planned maintenance
+  double duration_h = 0.0;
+};
+
 struct ClusterSpec {
   std::int64_t nodes = 0;  // slots the job holds
   std::int64_t gpus_per_node = 8;
@@ -57,6 +82,8 @@ struct ClusterSpec {
   RepairSpec repair;
   std::int64_t domain_size = 0;   // nodes per failure domain (rack, leaf switch); 0 = none
   std::vector<CauseSpec> causes;  // empty: every failure is a swap
+  MaintenanceSpec maintenance;
+  bool pool_failures = false;  // idle spares fail too (at rate 1 / node_mtbf) and go to repair
 };
 
 // How the job's fault-free compute time was obtained (kept for reporting).

@@ -49,8 +49,9 @@ std::vector<CauseSpec> read_causes(const ConfigNode& list, const ClusterSpec& c)
       if (cause.handling == Handling::kDomain && c.domain_size == 0) {
         throw h->error("handling 'domain' needs cluster.domain_size (nodes per failure domain)");
       }
-      if (cause.handling == Handling::kDomain && c.failure.model != "exponential") {
-        throw h->error("handling 'domain' needs the exponential failure model in this version");
+      if (cause.handling == Handling::kDomain && c.failure.model == "weibull") {
+        throw h->error(
+            "handling 'domain' needs the exponential or trace failure model in this version");
       }
     }
     if (const ConfigNode* rep = r.optional("repair")) {
@@ -63,6 +64,16 @@ std::vector<CauseSpec> read_causes(const ConfigNode& list, const ClusterSpec& c)
     causes.push_back(std::move(cause));
   }
   return causes;
+}
+
+MaintenanceSpec read_maintenance(const ConfigNode& n) {
+  MapReader r(n);
+  MaintenanceSpec m;
+  m.every_h = positive_hours(r.required("every"));
+  const ConfigNode& duration = r.required("duration");
+  m.duration_h = non_negative_hours(duration);
+  r.finish();
+  return m;
 }
 
 ClusterSpec read_cluster(const ConfigNode& n) {
@@ -81,7 +92,10 @@ ClusterSpec read_cluster(const ConfigNode& n) {
     }
   }
   if (const ConfigNode* causes = r.optional("causes")) c.causes = read_causes(*causes, c);
+  if (const ConfigNode* m = r.optional("maintenance")) c.maintenance = read_maintenance(*m);
+  if (const ConfigNode* p = r.optional("pool_failures")) c.pool_failures = p->as_bool();
   r.finish();
+  bind_failure_trace(c);
   return c;
 }
 
@@ -194,6 +208,20 @@ MonteCarloSpec read_montecarlo(const ConfigNode* n) {
   return m;
 }
 
+// A planned stop (its checkpoint and the maintenance) must end before the next one is due:
+// each stop then runs whole, and the job gets to compute between two stops.
+void check_maintenance_fits(const ConfigNode& root, const Scenario& s) {
+  const MaintenanceSpec& m = s.cluster.maintenance;
+  if (m.every_h == 0.0) return;
+  const double stop_h = s.checkpoint.write_h + s.checkpoint.persist_h + m.duration_h;
+  if (stop_h < m.every_h) return;
+  const ConfigNode* d = sim::find_path(root, "cluster.maintenance.duration");
+  throw d->error(
+      "expected the planned checkpoint (checkpoint.write + checkpoint.persist) plus "
+      "the maintenance duration to be shorter than cluster.maintenance.every, got " +
+      d->describe());
+}
+
 }  // namespace
 
 Scenario scenario_from_config(const ConfigNode& root, const std::string& source_file) {
@@ -206,6 +234,7 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   s.cluster = read_cluster(r.required("cluster"));
   s.job = read_job(r.required("job"), s.gpus());
   s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h(), s.cluster.nodes);
+  check_maintenance_fits(root, s);
   s.recovery = read_recovery(r.optional("recovery"), s.cluster, s.job);
   if (s.checkpoint.memory && s.recovery.strategy != Strategy::kHotSpare) {
     // Checkpointless keeps its own in-memory state; requeue and elastic change the node set

@@ -17,7 +17,8 @@ enum class StreamPurpose : std::uint32_t {
   kRepairs = 2,
   kRecovery = 3,
   kMisc = 4,
-  kCauses = 5,  // which slot and which cause a failure hits
+  kCauses = 5,        // which slot and which cause a failure hits
+  kPoolFailures = 6,  // failures of idle spares (cluster.pool_failures)
 };
 
 class RandomStream {

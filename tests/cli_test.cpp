@@ -227,6 +227,26 @@ const BadScenario kBadScenarios[] = {
      "  queue: {model: fixed, mean: 1h}\n",
      "  memory: {interval: 5min}", "checkpoint.memory",
      "works with recovery.strategy hot_spare only, got requeue"},
+    // Planned maintenance.
+    {"MaintenanceEveryZero", "    mean: 24h\n",
+     "    mean: 24h\n  maintenance: {every: 0h, duration: 4h}\n",
+     "  maintenance: {every: 0h, duration: 4h}", "cluster.maintenance.every",
+     "expected a duration > 0, got '0h'"},
+    {"MaintenanceWithoutDuration", "    mean: 24h\n", "    mean: 24h\n  maintenance: {every: 7d}\n",
+     "  maintenance: {every: 7d}", "cluster.maintenance", "missing required key 'duration'"},
+    {"MaintenanceLongerThanItsPeriod", "    mean: 24h\n",
+     "    mean: 24h\n  maintenance:\n    every: 4h\n    duration: 4h\n", "    duration: 4h",
+     "cluster.maintenance.duration",
+     "plus the maintenance duration to be shorter than cluster.maintenance.every"},
+    // Trace replay (the CSV rows themselves: tests/trace_test.cpp).
+    {"TraceFileMissing", "    model: exponential\n    node_mtbf: 2000h\n",
+     "    model: trace\n    file: nowhere.csv\n", "    file: nowhere.csv", "cluster.failure.file",
+     "cannot open trace file 'nowhere.csv'"},
+    {"TraceWithNodeMtbf", "    model: exponential\n    node_mtbf: 2000h\n",
+     "    model: trace\n    node_mtbf: 2000h\n", "    node_mtbf: 2000h",
+     "cluster.failure.node_mtbf", "node_mtbf is derived from it"},
+    {"PoolFailuresNotABool", "  spares: 2\n", "  spares: 2\n  pool_failures: sometimes\n",
+     "  pool_failures: sometimes", "cluster.pool_failures", "got 'sometimes'"},
     // YAML syntax errors.
     {"YamlSyntaxError", "  spares: 2\n", "  spares: 2: 3\n", "  spares: 2: 3", "", "invalid YAML"},
     {"YamlTabIndentation", "  spares: 2\n", "\tspares: 2\n", "\tspares: 2", "", "invalid YAML"},
@@ -437,6 +457,27 @@ TEST(CliRun, ValidRunPrintsSummaryAndWritesResults) {
   const double ci = t_975_49 * std::sqrt(ss / 49.0) / std::sqrt(50.0);
   EXPECT_NEAR(printed_mean, mean, 5.1e-5);
   EXPECT_NEAR(printed_ci, ci, 6e-5);
+}
+
+TEST(CliRun, PlannedStopsArePrintedAndStoredApartFromFailures) {
+  TempDir dir;
+  write_text(
+      dir / "scenario.yaml",
+      mutate("    mean: 24h\n", "    mean: 24h\n  maintenance: {every: 27.6h, duration: 2h}\n"));
+  const RunResult r =
+      run_goodsim({"run", "scenario.yaml", "--reps", "20", "-o", "out.h5"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.out, "\nplanned stops  "));
+  EXPECT_TRUE(HasSubstr(r.out, "\n  maintenance "));
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  const auto point = file.root().open_group("points/000000");
+  const std::vector<std::int64_t> planned = point.read_int64s("planned_interruptions");
+  const std::vector<double> wall = point.read_doubles("wall_h");
+  ASSERT_EQ(planned.size(), 20u);
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    // One stop at each multiple of 27.6 h before the end.
+    EXPECT_EQ(planned[i], static_cast<std::int64_t>(std::ceil(wall[i] / 27.6)) - 1) << i;
+  }
 }
 
 TEST(CliRun, NoOutputWritesNothing) {

@@ -3,8 +3,9 @@
 //
 // The pool is only read when recovery decides to fill slots, and those decision times never
 // go backwards; so instead of one kernel event per repair, completions are collected lazily
-// up to each decision time. (A model in which idle pool nodes could fail would need the pool
-// at every instant and must not collect ahead of the clock.)
+// up to each decision time. Idle spares that fail (cluster.pool_failures) do not change this:
+// their lifetimes are memoryless, so the replication plays the pool forward between decision
+// times, interleaving these completions with pool failures.
 
 #include <algorithm>
 #include <functional>

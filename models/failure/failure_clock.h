@@ -26,6 +26,12 @@ class FailureClock {
   // True if events are proposals at the full rate nodes / MTBF, to be thinned by the caller:
   // a proposal that lands on an empty slot is void (see models/failure/exponential.cpp).
   virtual bool proposes() const { return false; }
+  // Slot the next failure hits, or -1 when the replication picks one (thinning).
+  virtual std::int64_t next_slot() const { return -1; }
+  // Cause (index into cluster.causes) of the next failure, or -1 to draw one by share.
+  virtual int next_cause() const { return -1; }
+  // True if next_slot() names slots: the replication then tracks slots one by one.
+  virtual bool pins_slots() const { return false; }
   // `count` fresh nodes entered empty slots at time t.
   virtual void nodes_entered(double t, std::int64_t count) = 0;
   // True if nodes_entered is a no-op (memoryless clocks): the replication then skips the
@@ -39,5 +45,9 @@ std::unique_ptr<FailureClock> make_failure_clock(const FailureSpec& spec, std::i
 
 // Reads `cluster.failure` (model, node_mtbf and the model's own parameters).
 FailureSpec read_failure_spec(const sim::ConfigNode& node);
+
+// Checks a failure trace against the rest of the cluster (its nodes and causes) and derives
+// the node MTBF it implies; nothing to do for the other models.
+void bind_failure_trace(ClusterSpec& cluster);
 
 }  // namespace goodsim::models

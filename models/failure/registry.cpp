@@ -11,20 +11,25 @@ std::unique_ptr<FailureClock> make_exponential_clock(const FailureSpec&, std::in
                                                      sim::RandomStream&);
 std::unique_ptr<FailureClock> make_weibull_clock(const FailureSpec&, std::int64_t,
                                                  sim::RandomStream&);
+std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec&, std::int64_t,
+                                               sim::RandomStream&);
 void read_exponential_failure(sim::MapReader&, FailureSpec&);
 void read_weibull_failure(sim::MapReader&, FailureSpec&);
+void read_trace_failure(sim::MapReader&, FailureSpec&);
 
 namespace {
 
 struct Entry {
   std::string_view name;
+  bool takes_mtbf;  // false: the model derives the node MTBF itself (a trace)
   void (*read)(sim::MapReader&, FailureSpec&);  // the model's own parameters
   std::unique_ptr<FailureClock> (*make)(const FailureSpec&, std::int64_t, sim::RandomStream&);
 };
 
 constexpr std::array kFailureModels = {
-    Entry{"exponential", read_exponential_failure, make_exponential_clock},
-    Entry{"weibull", read_weibull_failure, make_weibull_clock},
+    Entry{"exponential", true, read_exponential_failure, make_exponential_clock},
+    Entry{"weibull", true, read_weibull_failure, make_weibull_clock},
+    Entry{"trace", false, read_trace_failure, make_trace_clock},
 };
 
 const Entry* find(std::string_view name) {
@@ -55,12 +60,15 @@ FailureSpec read_failure_spec(const sim::ConfigNode& node) {
       throw m->error("unknown failure model " + m->describe() + "; supported: " + names);
     }
   }
-  const sim::ConfigNode& mtbf = r.required("node_mtbf");
-  spec.node_mtbf_h = mtbf.as_hours();
-  if (!(spec.node_mtbf_h > 0.0)) {
-    throw mtbf.error("expected a duration > 0, got " + mtbf.describe());
+  const Entry& entry = *find(spec.model);
+  if (entry.takes_mtbf) {
+    const sim::ConfigNode& mtbf = r.required("node_mtbf");
+    spec.node_mtbf_h = mtbf.as_hours();
+    if (!(spec.node_mtbf_h > 0.0)) {
+      throw mtbf.error("expected a duration > 0, got " + mtbf.describe());
+    }
   }
-  find(spec.model)->read(r, spec);
+  entry.read(r, spec);
   r.finish();
   return spec;
 }
