@@ -22,6 +22,10 @@ struct UsageError : std::runtime_error {
   std::string command;
 };
 
+// -o PATH: the results replace PATH by a rename, so PATH must be a regular file or not exist
+// yet. A device or directory there (-o /dev/null as root) would be replaced, not written to.
+void check_output_path(const std::string& command, const std::string& path);
+
 // --threads: 0 means all cores; negative values are a usage error (not a huge unsigned).
 unsigned resolve_threads(std::int64_t requested, const std::string& command);
 

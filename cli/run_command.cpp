@@ -52,6 +52,7 @@ int run_command(const std::vector<std::string>& args) {
   const po::variables_map& vm = *parsed;
   const bool write_output = !vm.count("no-output");
   if (write_output && output.empty()) throw UsageError("run", "--output must not be empty");
+  if (write_output) check_output_path("run", output);
 
   const sim::ConfigNode root = a.load();
   const models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);

@@ -171,6 +171,7 @@ int sweep_command(const std::vector<std::string>& args) {
   if (!parsed) return 0;
   const po::variables_map& vm = *parsed;
   if (output.empty()) throw UsageError("sweep", "--output must not be empty");
+  check_output_path("sweep", output);
 
   sim::ConfigNode root = a.load();
   const models::SweepSpec spec = models::read_sweep(root);

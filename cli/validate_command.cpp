@@ -73,6 +73,7 @@ int validate_command(const std::vector<std::string>& args) {
   // clang-format on
   if (!parse_command(args, opts)) return 0;
 
+  if (!markdown.empty()) check_output_path("validate", markdown);
   const auto start = std::chrono::steady_clock::now();
   const auto rows = models::run_validation(resolve_threads(threads, "validate"));
   const double seconds =

@@ -57,6 +57,14 @@ void AtomicFile::commit() {
                                temp_path_.string() + "': " + errno_text(err));
     }
   }
+  // A rename replaces whatever is there: refuse to replace a device or a directory.
+  std::error_code ec;
+  const auto existing = std::filesystem::symlink_status(final_path_, ec);
+  if (!ec && std::filesystem::exists(existing) && !std::filesystem::is_regular_file(existing) &&
+      !std::filesystem::is_symlink(existing)) {
+    throw std::runtime_error("cannot commit '" + final_path_.string() +
+                             "': it exists and is not a regular file");
+  }
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
     const int err = errno;
     throw std::runtime_error("cannot rename '" + temp_path_.string() + "' to '" +

@@ -331,6 +331,21 @@ TEST(CliRun, SetOverridesTheScenario) {
   EXPECT_TRUE(HasSubstr(r.out, "128 nodes x 8 GPUs = 1,024 GPUs, 32 hot spares"));
 }
 
+TEST(CliRun, RefusesAnOutputThatIsNotARegularFile) {
+  // The results replace the output by a rename: a directory (or, as root, /dev/null) there
+  // would be replaced, not written to.
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kBase);
+  fs::create_directory(dir / "out.h5");
+  for (const char* command : {"run", "sweep"}) {
+    const RunResult r = run_goodsim({command, "scenario.yaml", "-o", "out.h5"}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_TRUE(HasSubstr(r.err, "output 'out.h5' exists and is not a regular file")) << r;
+    EXPECT_TRUE(fs::is_directory(dir / "out.h5"));
+    EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"out.h5", "scenario.yaml"}));
+  }
+}
+
 // Bad command-line options: exit 2 and a pointer to --help; nothing is written.
 struct BadOptions {
   const char* name;

@@ -1,5 +1,6 @@
 #include "sim/hdf5.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -484,6 +485,19 @@ TEST_F(AtomicFileTest, CommitRenamesAndLeavesNoTemp) {
   EXPECT_EQ(f.root().read_doubles("x"), (std::vector<double>{1.0, 2.0}));
   EXPECT_EQ(std::vector<fs::path>(fs::directory_iterator(dir_), fs::directory_iterator()),
             std::vector<fs::path>{final_path});
+}
+
+TEST_F(AtomicFileTest, CommitRefusesToReplaceADevice) {
+  // A FIFO stands in for /dev/null: a rename over it would replace the device node.
+  const fs::path final_path = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(final_path.c_str(), 0600), 0);
+  {
+    AtomicFile out(final_path);
+    std::ofstream(out.temp_path()) << "results";
+    EXPECT_THROW(out.commit(), std::runtime_error);
+  }
+  EXPECT_TRUE(fs::is_fifo(final_path));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
 }
 
 TEST_F(AtomicFileTest, CommitReplacesExistingFile) {
