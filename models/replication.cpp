@@ -483,6 +483,12 @@ class Replication {
       pool_ += in_repair_.collect_until(t);
       return;
     }
+    play_pool_forward(t);
+  }
+
+  // Pool failures: repairs and failures of idle spares interleaved up to t (memoryless, so
+  // the pool can be played forward lazily). Kept out of line: the common path above is hot.
+  [[gnu::noinline]] void play_pool_forward(double t) {
     while (pool_clock_ < t) {
       const double repaired = in_repair_.next_completion().value_or(kNever);
       const double failure =

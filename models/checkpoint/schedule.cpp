@@ -17,8 +17,12 @@ std::int64_t count_segments(double work_h, double interval_h) {
 }
 
 // ceil(x), but x within rounding noise above an integer is that integer.
+// x >= 0 here; the cast truncates, which is floor for non-negative values and avoids a libm
+// call on the per-failure path.
 std::int64_t ceil_tolerant(double x) {
-  return static_cast<std::int64_t>(std::ceil(x - 1e-9 * std::max(1.0, std::abs(x))));
+  const double y = x - 1e-9 * std::max(1.0, x);
+  const auto t = static_cast<std::int64_t>(y);
+  return static_cast<double>(t) < y ? t + 1 : t;
 }
 
 // The grid the boundaries sit on: the in-memory interval when multi-level.
@@ -42,6 +46,7 @@ CheckpointSchedule::CheckpointSchedule(double work_h, const CheckpointSpec& spec
       overlap_(spec.overlap),
       ratio_(persistent_ratio(spec)),
       memory_write_h_(spec.memory ? spec.memory->write_h : spec.write_h),
+      blocking_(!spec.memory && !(spec.persist_h > 0.0)),
       segments_(count_segments(work_h, grid_interval(spec))) {}
 
 CheckpointSchedule::Stretch CheckpointSchedule::stretch(double from, std::int64_t durable,
@@ -75,6 +80,8 @@ double CheckpointSchedule::writes_h(std::int64_t first, std::int64_t end) const 
 }
 
 double CheckpointSchedule::checkpoint_time(const Stretch& s) const {
+  if (blocking_)
+    return s.first < segments_ ? static_cast<double>(segments_ - s.first) * write_h_ : 0.0;
   if (multilevel()) return writes_h(s.first, segments_);
   const std::int64_t k = stride(s.speed);
   const std::int64_t n = writes(s, k);
@@ -126,7 +133,36 @@ CheckpointSchedule::Cut CheckpointSchedule::cut_multilevel(const Stretch& s,
   return c;
 }
 
+CheckpointSchedule::Cut CheckpointSchedule::cut_blocking(const Stretch& s, double elapsed_h) const {
+  const std::int64_t last = segments_ - 1;
+  const double lead_h = position(s.first) - s.from;
+  if (s.first > last || elapsed_h < lead_h) {
+    return {std::min(work_h_, s.from + elapsed_h), s.from, -1, -1, 0.0, 0.0};
+  }
+  // Cycles of write + interval from the first write on; cycle j begins with boundary first+j.
+  const double into = elapsed_h - lead_h;
+  const double cycle = interval_h_ + write_h_;
+  std::int64_t j = std::min(last - s.first, static_cast<std::int64_t>(into / cycle));
+  while (j > 0 && static_cast<double>(j) * cycle > into) --j;  // division may round up
+  const double in_cycle = into - static_cast<double>(j) * cycle;
+  const std::int64_t m = s.first + j;
+  Cut c{};
+  c.boundary = position(m);
+  if (in_cycle < write_h_) {  // writing boundary m
+    c.written = c.durable = m > s.first ? m - 1 : -1;
+    c.reached = c.boundary;
+    c.checkpoint_h = static_cast<double>(j) * write_h_;
+    c.partial_h = in_cycle;
+  } else {
+    c.written = c.durable = m;
+    c.reached = std::min(m == last ? work_h_ : position(m + 1), c.boundary + in_cycle - write_h_);
+    c.checkpoint_h = static_cast<double>(j + 1) * write_h_;
+  }
+  return c;
+}
+
 CheckpointSchedule::Cut CheckpointSchedule::cut(const Stretch& s, double elapsed_h) const {
+  if (blocking_ && s.speed == 1.0) return cut_blocking(s, elapsed_h);
   if (multilevel()) return cut_multilevel(s, elapsed_h);
   const double v = s.speed;
   const std::int64_t k = stride(v);
@@ -144,7 +180,7 @@ CheckpointSchedule::Cut CheckpointSchedule::cut(const Stretch& s, double elapsed
   const double stall = stall_h(v, k);
   const double cycle = compute_h + stall + write_h_;
   const double after_first = into - write_h_;
-  auto j = std::min(n, 1 + static_cast<std::int64_t>(std::floor(after_first / cycle)));
+  auto j = std::min(n, 1 + static_cast<std::int64_t>(after_first / cycle));  // >= 0: floor
   // Division can round up onto the next boundary; the cut must lie inside the cycle.
   while (j > 1 && static_cast<double>(j - 1) * cycle > after_first) --j;
   const double since_write = after_first - static_cast<double>(j - 1) * cycle;

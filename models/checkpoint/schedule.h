@@ -73,6 +73,8 @@ class CheckpointSchedule {
   // between boundaries, so the single-level cycle arithmetic does not apply).
   double writes_h(std::int64_t first, std::int64_t end) const;
   Cut cut_multilevel(const Stretch& s, double elapsed_h) const;
+  // Model v1's blocking checkpoints at full speed: the hot path, in plain cycle arithmetic.
+  Cut cut_blocking(const Stretch& s, double elapsed_h) const;
 
   double work_h_;
   double interval_h_;
@@ -81,6 +83,7 @@ class CheckpointSchedule {
   PersistOverlap overlap_;
   std::int64_t ratio_ = 0;  // multi-level: boundaries per persistent checkpoint; 0 = single
   double memory_write_h_ = 0.0;
+  bool blocking_ = true;  // single-level, persist 0: model v1's checkpoints (the common case)
   std::int64_t segments_;
 };
 
