@@ -26,7 +26,11 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 class WeibullClock final : public FailureClock {
  public:
   WeibullClock(double scale, double shape, std::int64_t nodes, sim::RandomStream& rng)
-      : scale_(scale), inv_shape_(1.0 / shape), cohort_left_(nodes), rng_(rng) {
+      : scale_(scale),
+        inv_shape_(1.0 / shape),
+        unit_shape_(shape == 1.0),
+        cohort_left_(nodes),
+        rng_(rng) {
     advance_cohort();
   }
 
@@ -47,7 +51,7 @@ class WeibullClock final : public FailureClock {
 
   void nodes_entered(double t, std::int64_t count) override {
     for (std::int64_t i = 0; i < count; ++i) {
-      replacements_.push_back(t + scale_ * std::pow(rng_.exponential(1.0), inv_shape_));
+      replacements_.push_back(t + time_at(rng_.exponential(1.0)));
       std::push_heap(replacements_.begin(), replacements_.end(), std::greater<>());
     }
   }
@@ -59,11 +63,18 @@ class WeibullClock final : public FailureClock {
       return;
     }
     hazard_ += rng_.exponential(1.0) / static_cast<double>(cohort_left_);
-    cohort_next_ = scale_ * std::pow(hazard_, inv_shape_);
+    cohort_next_ = time_at(hazard_);
+  }
+
+  // Age at which the cumulative hazard reaches `hazard`. Shape 1 skips `pow` (a third of a
+  // failure's cost), which returns its argument unchanged for the exponent 1 anyway.
+  double time_at(double hazard) const {
+    return unit_shape_ ? scale_ * hazard : scale_ * std::pow(hazard, inv_shape_);
   }
 
   double scale_;
   double inv_shape_;
+  bool unit_shape_;  // shape 1: the exponential lifetime, H(t) = t / scale
   std::int64_t cohort_left_;
   double hazard_ = 0.0;
   double cohort_next_ = kNever;
