@@ -61,6 +61,53 @@ TEST(WeibullClock, CohortFailureTimesAreIidWeibull) {
             kKs001 / std::sqrt(5000.0));
 }
 
+TEST(WeibullClock, ManyReplacementNodesFailInTimeOrderEachOnce) {
+  // 5000 nodes entering together are 5000 independent Weibull lifetimes from their entry;
+  // the clock reports their failures in increasing time order.
+  sim::RandomStream rng(3, 0, sim::StreamPurpose::kFailures);
+  const auto clock = make_failure_clock(weibull(100.0, 0.7), 1, rng);
+  clock->take_failure();  // the only original node fails
+  clock->nodes_entered(10.0, 5000);
+  std::vector<double> lifetimes;
+  double last = 10.0;
+  for (int i = 0; i < 5000; ++i) {
+    const double t = clock->next_failure();
+    ASSERT_GE(t, last);
+    last = t;
+    lifetimes.push_back(t - 10.0);
+    clock->take_failure();
+  }
+  EXPECT_TRUE(std::isinf(clock->next_failure()));
+  EXPECT_LT(ks_statistic(lifetimes, [](double x) { return weibull_cdf(x, 100.0, 0.7); }),
+            kKs001 / std::sqrt(5000.0));
+}
+
+TEST(WeibullClock, NodesEnteringBetweenFailuresEachFailOnceInTimeOrder) {
+  // Cohort and replacement failures interleave; nodes enter at the last failure's time, as
+  // the replication lets them. Every node that was ever in a slot fails exactly once.
+  sim::RandomStream rng(4, 0, sim::StreamPurpose::kFailures);
+  const auto clock = make_failure_clock(weibull(100.0, 0.7), 1000, rng);
+  std::int64_t nodes = 1000;
+  double last = 0.0;
+  for (int i = 0; i < 4000; ++i) {
+    const std::int64_t entering = i % 3 == 0 ? 1 + i % 5 : 0;
+    clock->nodes_entered(last, entering);
+    nodes += entering;
+    const double t = clock->next_failure();
+    ASSERT_GE(t, last);
+    last = t;
+    clock->take_failure();
+    --nodes;
+  }
+  for (; nodes > 0; --nodes) {
+    const double t = clock->next_failure();
+    ASSERT_GE(t, last);
+    last = t;
+    clock->take_failure();
+  }
+  EXPECT_TRUE(std::isinf(clock->next_failure()));
+}
+
 TEST(WeibullClock, ReplacementNodesStartNewAtTheirEntryTime) {
   sim::RandomStream rng(2, 0, sim::StreamPurpose::kFailures);
   const auto clock = make_failure_clock(weibull(100.0, 1.5), 1, rng);
