@@ -526,6 +526,12 @@ class Replication {
       commit_fill_if_certain();
       return;
     }
+    wait_for_spares(t);
+  }
+
+  // The pool is short at t: wait for the next repair completion (an elastic job computes on
+  // its surviving groups meanwhile). Out of line: try_fill's common path is the hot one.
+  [[gnu::noinline]] void wait_for_spares(double t) {
     if (!recovery_waited_) ++result_.spare_waits;
     recovery_waited_ = true;
     // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.

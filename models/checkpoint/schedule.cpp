@@ -16,15 +16,6 @@ std::int64_t count_segments(double work_h, double interval_h) {
   return static_cast<std::int64_t>(std::ceil(ratio));
 }
 
-// ceil(x), but x within rounding noise above an integer is that integer.
-// x >= 0 here; the cast truncates, which is floor for non-negative values and avoids a libm
-// call on the per-failure path.
-std::int64_t ceil_tolerant(double x) {
-  const double y = x - 1e-9 * std::max(1.0, x);
-  const auto t = static_cast<std::int64_t>(y);
-  return static_cast<double>(t) < y ? t + 1 : t;
-}
-
 // The grid the boundaries sit on: the in-memory interval when multi-level.
 double grid_interval(const CheckpointSpec& spec) {
   return spec.memory ? spec.memory->interval_h : spec.interval_h;
@@ -49,13 +40,6 @@ CheckpointSchedule::CheckpointSchedule(double work_h, const CheckpointSpec& spec
       blocking_(!spec.memory && !(spec.persist_h > 0.0)),
       segments_(count_segments(work_h, grid_interval(spec))) {}
 
-CheckpointSchedule::Stretch CheckpointSchedule::stretch(double from, std::int64_t durable,
-                                                        double speed) const {
-  std::int64_t first = ceil_tolerant(from / interval_h_);
-  if (first <= durable) first = durable + 1;
-  return {from, first, speed};
-}
-
 std::int64_t CheckpointSchedule::stride(double speed) const {
   if (overlap_ != PersistOverlap::kSkip || persist_h_ * speed <= interval_h_) return 1;
   return ceil_tolerant(persist_h_ * speed / interval_h_);
@@ -79,18 +63,12 @@ double CheckpointSchedule::writes_h(std::int64_t first, std::int64_t end) const 
          static_cast<double>(persistent) * write_h_;
 }
 
-double CheckpointSchedule::checkpoint_time(const Stretch& s) const {
-  if (blocking_)
-    return s.first < segments_ ? static_cast<double>(segments_ - s.first) * write_h_ : 0.0;
+double CheckpointSchedule::checkpoint_time_general(const Stretch& s) const {
   if (multilevel()) return writes_h(s.first, segments_);
   const std::int64_t k = stride(s.speed);
   const std::int64_t n = writes(s, k);
   if (n == 0) return 0.0;
   return static_cast<double>(n) * write_h_ + static_cast<double>(n - 1) * stall_h(s.speed, k);
-}
-
-double CheckpointSchedule::time_to_finish(const Stretch& s) const {
-  return (work_h_ - s.from) / s.speed + checkpoint_time(s);
 }
 
 CheckpointSchedule::Cut CheckpointSchedule::cut_multilevel(const Stretch& s,
@@ -161,8 +139,7 @@ CheckpointSchedule::Cut CheckpointSchedule::cut_blocking(const Stretch& s, doubl
   return c;
 }
 
-CheckpointSchedule::Cut CheckpointSchedule::cut(const Stretch& s, double elapsed_h) const {
-  if (blocking_ && s.speed == 1.0) return cut_blocking(s, elapsed_h);
+CheckpointSchedule::Cut CheckpointSchedule::cut_general(const Stretch& s, double elapsed_h) const {
   if (multilevel()) return cut_multilevel(s, elapsed_h);
   const double v = s.speed;
   const std::int64_t k = stride(v);

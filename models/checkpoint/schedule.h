@@ -44,12 +44,21 @@ class CheckpointSchedule {
   };
   // The stretch that resumes at `from` with boundary `durable` the last durable checkpoint:
   // it writes every boundary at or after `from` that is not yet durable.
-  Stretch stretch(double from, std::int64_t durable, double speed = 1.0) const;
+  Stretch stretch(double from, std::int64_t durable, double speed = 1.0) const {
+    std::int64_t first = ceil_tolerant(from / interval_h_);
+    if (first <= durable) first = durable + 1;
+    return {from, first, speed};
+  }
 
   // Fault-free wall time of the whole stretch, to the end of the job.
-  double time_to_finish(const Stretch& s) const;
+  double time_to_finish(const Stretch& s) const {
+    return (work_h_ - s.from) / s.speed + checkpoint_time(s);
+  }
   // Wall time the whole stretch spends writing and stalling for persists.
-  double checkpoint_time(const Stretch& s) const;
+  double checkpoint_time(const Stretch& s) const {
+    if (!blocking_) return checkpoint_time_general(s);
+    return s.first < segments_ ? static_cast<double>(segments_ - s.first) * write_h_ : 0.0;
+  }
 
   // Where a stretch stands after `elapsed_h` of wall time.
   struct Cut {
@@ -60,9 +69,20 @@ class CheckpointSchedule {
     double checkpoint_h;   // completed writes and the persist stalls before them
     double partial_h;      // the write or stall in progress (lost on a rollback)
   };
-  Cut cut(const Stretch& s, double elapsed_h) const;
+  Cut cut(const Stretch& s, double elapsed_h) const {
+    return blocking_ && s.speed == 1.0 ? cut_blocking(s, elapsed_h) : cut_general(s, elapsed_h);
+  }
 
  private:
+  // ceil(x) for x >= 0, but x within rounding noise above an integer is that integer. The cast
+  // truncates (floor for x >= 0): no libm call on the per-failure path.
+  static std::int64_t ceil_tolerant(double x) {
+    const double y = x - 1e-9 * (x > 1.0 ? x : 1.0);
+    const auto t = static_cast<std::int64_t>(y);
+    return static_cast<double>(t) < y ? t + 1 : t;
+  }
+  double checkpoint_time_general(const Stretch& s) const;
+  Cut cut_general(const Stretch& s, double elapsed_h) const;
   // Boundaries between two writes and the stall before each write but the stretch's first.
   std::int64_t stride(double speed) const;
   double stall_h(double speed, std::int64_t stride) const;
