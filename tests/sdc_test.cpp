@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 #include <vector>
 
 #include "models/replication.h"
 #include "models/scenario_loader.h"
+#include "sim/hdf5.h"
 #include "sim/random.h"
 #include "tests/test_support.h"
 
@@ -310,11 +312,23 @@ INSTANTIATE_TEST_SUITE_P(Sdc, BadSdcTest, ::testing::ValuesIn(kBadSdc),
 
 TEST(SdcCli, RunReportsDetectionsApartFromInterruptions) {
   TempDir dir;
-  write_text(dir / "scenario.yaml", kBase);
+  std::string yaml = kBase;
+  yaml.replace(yaml.find("node_mtbf: 100000h"), 18, "node_mtbf: 3000h");  // about 2 a run
+  write_text(dir / "scenario.yaml", yaml);
   const RunResult r = run_goodsim({"run", "scenario.yaml", "-o", "out.h5"}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_TRUE(HasSubstr(r.out, "sdc detected"));
   EXPECT_TRUE(HasSubstr(r.out, "not counted as interruptions"));
+  // The results file holds each replication's detections, and the run loads them the same.
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  const auto point = file.root().open_group("points/000000");
+  const std::vector<std::int64_t> stored = point.read_int64s("sdc_detections");
+  const models::Scenario s = models::load_scenario((dir / "scenario.yaml").string(), {});
+  ASSERT_EQ(stored.size(), 10u);
+  EXPECT_GT(std::accumulate(stored.begin(), stored.end(), std::int64_t{0}), 0);
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    EXPECT_EQ(stored[i], models::simulate_replication(s, 1, i).sdc_detections) << i;
+  }
 }
 
 }  // namespace
