@@ -46,6 +46,12 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
         << human_duration(c.maintenance.duration_h)
         << " (a checkpoint first; no failures during the stop)\n";
   }
+  if (const auto& sdc = c.sdc) {
+    out << "sdc        silent data corruption: node MTBF " << with_commas(sdc->node_mtbf_h, 0)
+        << " h (job " << human_duration(sdc->node_mtbf_h / static_cast<double>(c.nodes))
+        << "), detected after " << human_duration(sdc->detect_h)
+        << "; rolls back to the last checkpoint before it\n";
+  }
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
   if (s.job.derived_from) {
     const auto& d = *s.job.derived_from;
@@ -139,6 +145,12 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   if (s.cluster.pool_failures) {
     out << fmt("pool failures  %.1f per run (idle spares, sent to repair)\n",
                sum.pool_failures_mean);
+  }
+  if (s.cluster.sdc) {
+    out << fmt(
+        "sdc detected   %.1f per run (silent data corruption, not counted as "
+        "interruptions)\n",
+        sum.sdc_detections_mean);
   }
   if (sum.cost_usd) {
     const auto& c = *sum.cost_usd;

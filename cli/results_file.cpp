@@ -48,7 +48,7 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   const auto& reps = p.replications;
   const std::size_t n = reps.size();
   std::vector<double> wall(n), goodput(n), buckets(n * models::kBucketCount), cost;
-  std::vector<std::int64_t> interruptions(n), recoveries(n), fallbacks(n), planned(n);
+  std::vector<std::int64_t> interruptions(n), recoveries(n), fallbacks(n), planned(n), sdc(n);
   for (std::size_t i = 0; i < n; ++i) {
     wall[i] = reps[i].wall_h;
     goodput[i] = reps[i].goodput;
@@ -56,6 +56,7 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
     recoveries[i] = reps[i].recoveries;
     fallbacks[i] = reps[i].fallbacks;
     planned[i] = reps[i].planned_interruptions;
+    sdc[i] = reps[i].sdc_detections;
     for (std::size_t b = 0; b < models::kBucketCount; ++b) {
       buckets[i * models::kBucketCount + b] = reps[i].buckets_h[b];
     }
@@ -71,6 +72,7 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   if (p.scenario->cluster.maintenance.every_h > 0.0) {
     group.write("planned_interruptions", planned, "count");
   }
+  if (p.scenario->cluster.sdc) group.write("sdc_detections", sdc, "count");
   const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
   group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
   if (const auto& causes = p.scenario->cluster.causes; !causes.empty()) {

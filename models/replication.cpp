@@ -26,6 +26,8 @@ enum class EventKind : std::uint8_t {
   kFailure,      // the failure clock's next event (for exponential: a proposal, maybe void)
   kSparesCheck,  // while waiting for spares (or running degraded): a repair completes
   kMaintenance,  // a planned maintenance stop is due
+  kSdc,          // a silent data corruption arrives (void unless the job is computing)
+  kSdcDetected,  // the earliest pending corruption is detected
 };
 
 // What an interruption keeps of the progress reached.
@@ -34,6 +36,7 @@ enum class Keep {
   kStep,        // keep the last completed training step (checkpointless peer recovery)
   kMemory,      // multi-level: the last in-memory checkpoint if its copies survive
   kAll,         // keep everything (elastic regrowth: no failure)
+  kClean,       // SDC detected: the last durable checkpoint before the corruption
 };
 
 // The job's deterministic plan since the last interruption: detecting, acquiring nodes
@@ -76,6 +79,10 @@ class Replication {
                     strategy_ == Strategy::kElastic || s.checkpoint.memory || clock_pins_slots_),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
+    if (s.cluster.sdc) {
+      sdc_stream_.emplace(seed, index, sim::StreamPurpose::kSdc);
+      sdc_gap_h_ = s.cluster.sdc->node_mtbf_h / nodes_d_;
+    }
     if (s.cluster.pool_failures) {
       pool_failures_.emplace(seed, index, sim::StreamPurpose::kPoolFailures);
       pool_mtbf_h_ = s.cluster.failure.node_mtbf_h;
@@ -106,6 +113,7 @@ class Replication {
     if (s_.cluster.maintenance.every_h > 0.0) {
       queue_.schedule_at(s_.cluster.maintenance.every_h, EventKind::kMaintenance);
     }
+    if (sdc_stream_) queue_.schedule_at(sdc_stream_->exponential(sdc_gap_h_), EventKind::kSdc);
     const double wall_cap = s_.job.work_h * s_.montecarlo.max_wall_factor;
     while (const auto ev = queue_.pop_before(plan_.done)) {
       if (ev->time > wall_cap) throw_cannot_finish(wall_cap);
@@ -139,6 +147,10 @@ class Replication {
         return on_spares_check(t);
       case EventKind::kMaintenance:
         return on_maintenance(t);
+      case EventKind::kSdc:
+        return on_corruption(t);
+      case EventKind::kSdcDetected:
+        return on_sdc_detected(t);
     }
   }
 
@@ -230,6 +242,8 @@ class Replication {
       boundary = cut.boundary;
       partial = cut.partial_h;
       durable_ = std::max(durable_, cut.durable);
+      // A clean checkpoint still persisting at the corruption is durable by now, or abandoned.
+      if (sdc_pending_) corruption_.clean = std::min(corruption_.clean, durable_);
       result_.bucket(Bucket::kCheckpoint) += cut.checkpoint_h;
       book_degraded(reached - stretch_.from);
     }
@@ -243,9 +257,27 @@ class Replication {
     } else if (keep == Keep::kStep) {
       const double step = s_.job.step_h;
       target = std::max(boundary, std::floor(reached / step) * step);
+    } else if (keep == Keep::kClean) {
+      target = roll_back_before_corruption();
     }
     result_.bucket(Bucket::kLost) += reached - target + partial;
     pos_ = target;
+    // A rollback to the corrupted progress or before it wipes the corruption.
+    if (sdc_pending_ && target <= corruption_.progress) cancel_corruption();
+  }
+
+  // SDC detected: the job restores the last durable checkpoint before the corruption. Those
+  // written after it hold corrupted state and are dropped (their boundaries are written
+  // again); so are the in-memory copies, all newer than that checkpoint.
+  double roll_back_before_corruption() {
+    durable_ = corruption_.clean;
+    planned_checkpoint_ = corruption_.planned;
+    if (memory_copies_) {
+      held_ = durable_;
+      memory_lost_ = true;
+      memory_restore_ = false;
+    }
+    return rollback_position();
   }
 
   // Progress of the last durable checkpoint: a periodic one, or the one a planned stop wrote.
@@ -345,7 +377,75 @@ class Replication {
       if (!from_checkpoint_) keep = Keep::kStep;
     }
     interrupt(t, cut, keep);
-    begin_recovery(t);
+    begin_recovery(t, s_.recovery.detect_h);
+  }
+
+  // Silent data corruption (docs/model.md). Corruptions arrive at the constant rate
+  // nodes / sdc.node_mtbf from a stream of their own; one matters only while the job
+  // computes, and only the earliest pending one does: a later one is later in progress, and
+  // the rollback the earlier one's detection causes wipes it.
+  void on_corruption(double t) {
+    queue_.schedule_at(t + sdc_stream_->exponential(sdc_gap_h_), EventKind::kSdc);
+    if (sdc_pending_ || degraded_ || t < plan_.compute_start) return;
+    const CheckpointSchedule::Cut cut = cut_at(t);
+    if (cut.partial_h > 0.0) return;  // writing a checkpoint or stalling: not computing
+    sdc_pending_ = true;
+    corruption_.progress = cut.reached;
+    // Clean state: the checkpoints durable so far, and the boundary written last if its persist
+    // is still running (interrupt() drops it if an interruption abandons that persist).
+    // Multi-level: only the persistent level survives a corruption.
+    corruption_.clean = std::max(durable_, checkpoints_.multilevel() ? cut.durable : cut.written);
+    corruption_.planned = planned_checkpoint_;
+    corruption_.node_gone = false;
+    corruption_.slot = slot_aware_
+                           ? std::min(static_cast<std::int64_t>(sdc_stream_->uniform() * nodes_d_),
+                                      s_.cluster.nodes - 1)
+                           : -1;
+    corruption_.detection =
+        queue_.schedule_at(t + s_.cluster.sdc->detect_h, EventKind::kSdcDetected);
+  }
+
+  void cancel_corruption() {
+    sdc_pending_ = false;
+    queue_.cancel(corruption_.detection);
+  }
+
+  // Whether a node leaving its slot is the one behind the pending corruption: with slots
+  // tracked, the corrupting slot's; otherwise each occupied slot is as likely (failures pick
+  // them uniformly).
+  void note_departure(std::int64_t slot) {
+    if (slot_aware_) {
+      corruption_.node_gone = slot == corruption_.slot;
+      return;
+    }
+    const double occupied = nodes_d_ - static_cast<double>(empty_slots_);
+    corruption_.node_gone = sdc_stream_->uniform() * occupied < 1.0;
+  }
+
+  // A detection interrupts the job like a failure, but is not one: the job rolls back to the
+  // last durable checkpoint before the corruption, the faulty node is swapped out (unless it
+  // has failed since), and recovery skips detection, which this event is.
+  void on_sdc_detected(double t) {
+    settle(t);
+    if (t < maintenance_end_) {  // the cluster is down: the check runs once it is back
+      corruption_.detection = queue_.schedule_at(maintenance_end_, EventKind::kSdcDetected);
+      return;
+    }
+    close_recovery_if_resumed(t);
+    if (t >= plan_.compute_start) planned_restart_ = false;
+    if (!recovering_) {
+      recovering_ = true;
+      episode_ = t;
+    }
+    ++result_.sdc_detections;
+    const bool swap = !corruption_.node_gone;
+    const std::int64_t slot = corruption_.slot;
+    interrupt(t, cut_at(t), Keep::kClean);  // wipes the corruption
+    if (swap) {
+      if (slot >= 0) lose_copies(slot);
+      vacate(slot, t, repair_time_);
+    }
+    begin_recovery(t, 0.0);
   }
 
   // Multi-level: a write completed since the last interruption put fresh copies of the newest
@@ -434,6 +534,7 @@ class Replication {
   // The node in `slot` (-1 when slots are not tracked) leaves it for repair. Under requeue
   // the scheduler takes the broken node: it never joins this job's pool.
   void vacate(std::int64_t slot, double t, const RepairDistribution& repair) {
+    if (sdc_pending_ && !corruption_.node_gone) note_departure(slot);
     if (slot_aware_) {
       occupied_[static_cast<std::size_t>(slot)] = 0;
       empty_list_.push_back(slot);
@@ -444,15 +545,15 @@ class Replication {
     ++result_.repairs;
   }
 
-  // Recovery starts over from detection.
-  void begin_recovery(double t) {
+  // Recovery starts over from detection (which takes `detect_h`).
+  void begin_recovery(double t, double detect_h) {
     queue_.cancel(spares_event_);
     fill_committed_ = false;
     recovery_waited_ = false;
     degraded_ = false;
     plan_ = Timeline{};
     plan_.start = t;
-    plan_.detect_end = t + s_.recovery.detect_h;
+    plan_.detect_end = t + detect_h;
     if (strategy_ == Strategy::kRequeue) {
       release_all_slots();
       plan_.acquire = Bucket::kQueue;
@@ -663,7 +764,18 @@ class Replication {
   std::int64_t pool_;
   std::optional<sim::RandomStream> pool_failures_;  // only with cluster.pool_failures
   double pool_mtbf_h_ = 0.0;
-  double pool_clock_ = 0.0;  // the pool is known up to this time
+  double pool_clock_ = 0.0;                      // the pool is known up to this time
+  std::optional<sim::RandomStream> sdc_stream_;  // only with cluster.sdc
+  double sdc_gap_h_ = 0.0;                       // mean time between corruptions
+  bool sdc_pending_ = false;                     // a corruption awaits detection
+  struct Corruption {
+    double progress = 0.0;   // the state is corrupted since this progress
+    std::int64_t clean = 0;  // last boundary that may hold clean state
+    double planned = 0.0;    // the planned checkpoint then (clean: before the corruption)
+    std::int64_t slot = -1;  // the corrupting node's slot, when slots are tracked
+    bool node_gone = false;  // that node has left its slot (failed) since
+    sim::EventHandle detection;
+  } corruption_;
   ReplicationResult result_;
 };
 

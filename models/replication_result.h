@@ -37,10 +37,11 @@ struct ReplicationResult {
   std::int64_t interruptions = 0;          // failures that hit the job (in any phase)
   std::int64_t planned_interruptions = 0;  // planned maintenance stops (not failures)
   std::int64_t repairs = 0;                // nodes sent to repair
-  std::int64_t pool_failures = 0;  // idle spares that failed in the pool (cluster.pool_failures)
-  std::int64_t spare_waits = 0;    // recoveries that found the pool short and had to wait
-  std::uint64_t events = 0;        // kernel events processed (for performance reporting)
-  std::int64_t recoveries = 0;     // recoveries completed: the job computed again
+  std::int64_t pool_failures = 0;   // idle spares that failed in the pool (cluster.pool_failures)
+  std::int64_t sdc_detections = 0;  // silent data corruptions detected (not in interruptions)
+  std::int64_t spare_waits = 0;     // recoveries that found the pool short and had to wait
+  std::uint64_t events = 0;         // kernel events processed (for performance reporting)
+  std::int64_t recoveries = 0;      // recoveries completed: the job computed again
   // Checkpointless, and multi-level checkpoints: recoveries that restored the state from the
   // peers' memory, and those that fell back to the persistent checkpoint.
   std::int64_t peer_recoveries = 0;

@@ -74,6 +74,13 @@ struct MaintenanceSpec {
   double duration_h = 0.0;
 };
 
+// Silent data corruption (docs/model.md): each node in a slot corrupts the job's state at rate
+// 1 / node_mtbf; a corruption is detected `detect` of wall time after it happens.
+struct SdcSpec {
+  double node_mtbf_h = 0.0;
+  double detect_h = 0.0;
+};
+
 struct ClusterSpec {
   std::int64_t nodes = 0;  // slots the job holds
   std::int64_t gpus_per_node = 8;
@@ -84,6 +91,7 @@ struct ClusterSpec {
   std::vector<CauseSpec> causes;  // empty: every failure is a swap
   MaintenanceSpec maintenance;
   bool pool_failures = false;  // idle spares fail too (at rate 1 / node_mtbf) and go to repair
+  std::optional<SdcSpec> sdc;  // none: no silent data corruption
 };
 
 // How the job's fault-free compute time was obtained (kept for reporting).

@@ -19,6 +19,7 @@ enum class StreamPurpose : std::uint32_t {
   kMisc = 4,
   kCauses = 5,        // which slot and which cause a failure hits
   kPoolFailures = 6,  // failures of idle spares (cluster.pool_failures)
+  kSdc = 7,           // silent data corruptions (cluster.sdc) and the node behind each
 };
 
 class RandomStream {
