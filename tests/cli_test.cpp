@@ -54,23 +54,7 @@ montecarlo:
 
 // kBase with the single occurrence of `from` replaced by `to`.
 std::string mutate(const std::string& from, const std::string& to) {
-  std::string yaml = kBase;
-  const std::size_t at = yaml.find(from);
-  EXPECT_NE(at, std::string::npos) << "'" << from << "' is not in the base scenario";
-  EXPECT_EQ(yaml.find(from, at + 1), std::string::npos) << "'" << from << "' is ambiguous";
-  if (at != std::string::npos) yaml.replace(at, from.size(), to);
-  return yaml;
-}
-
-// 1-based number of the first line of `yaml` that is exactly `line`; 0 if there is none.
-int line_number(const std::string& yaml, const std::string& line) {
-  std::istringstream in(yaml);
-  std::string current;
-  for (int n = 1; std::getline(in, current); ++n) {
-    if (current == line) return n;
-  }
-  ADD_FAILURE() << "no line '" << line << "' in:\n" << yaml;
-  return 0;
+  return edited(kBase, {{from, to}});
 }
 
 bool starts_with(const std::string& text, const std::string& prefix) {
@@ -95,41 +79,13 @@ void expect_rejected_without_output(const RunResult& r, const TempDir& dir,
 // ---------------------------------------------------------------------------------------------
 // Bad scenarios: each is kBase with one change.
 
-struct BadScenario {
-  const char* name;
-  const char* from;  // text of kBase to replace
-  const char* to;
-  const char* line;     // the line (whole, exactly) the error must point at, first occurrence
-  const char* key;      // dotted key the message must name as "key '...'"; "" for the root
-  const char* message;  // a fragment the message must contain
-};
-
-void PrintTo(const BadScenario& c, std::ostream* os) {
-  *os << c.name;
-}
-
 class BadScenarioTest : public ::testing::TestWithParam<BadScenario> {};
 
 TEST_P(BadScenarioTest, ExitsTwoNamingFileLineAndKeyAndWritesNothing) {
   const BadScenario& c = GetParam();
   const std::string yaml = mutate(c.from, c.to);
   ASSERT_NE(yaml, kBase);
-  const int line = line_number(yaml, c.line);
-  ASSERT_GT(line, 0);
-
-  TempDir dir;
-  write_text(dir / "scenario.yaml", yaml);
-  const std::set<std::string> before = list_dir(dir.path());
-  const RunResult r = run_goodsim({"run", "scenario.yaml", "-o", "out.h5", "--quiet"}, dir.path());
-
-  expect_rejected_without_output(r, dir, before);
-  const std::string prefix = "goodsim: error: scenario.yaml:" + std::to_string(line) + ":";
-  EXPECT_TRUE(starts_with(r.err, prefix)) << "expected the prefix '" << prefix << "'\n" << r;
-  if (*c.key != '\0') {
-    EXPECT_TRUE(HasSubstr(r.err, "key '" + std::string(c.key) + "': "));
-  }
-  EXPECT_TRUE(HasSubstr(r.err, c.message));
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line expected\n" << r;
+  expect_rejected_at_line(yaml, c.line, c.key, c.message);
 }
 
 const BadScenario kBadScenarios[] = {

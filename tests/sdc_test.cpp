@@ -235,51 +235,14 @@ recovery:
 montecarlo: {replications: 10}
 )";
 
-struct BadSdc {
-  const char* name;
-  const char* from;  // text of kBase to replace
-  const char* to;
-  const char* line;  // the line the error must point at
-  const char* key;
-  const char* message;
-};
-
-void PrintTo(const BadSdc& c, std::ostream* os) {
-  *os << c.name;
-}
-
-class BadSdcTest : public ::testing::TestWithParam<BadSdc> {};
+class BadSdcTest : public ::testing::TestWithParam<BadScenario> {};
 
 TEST_P(BadSdcTest, ExitsTwoNamingFileLineAndKeyAndWritesNothing) {
-  const BadSdc& c = GetParam();
-  std::string yaml = kBase;
-  const std::size_t at = yaml.find(c.from);
-  ASSERT_NE(at, std::string::npos);
-  yaml.replace(at, std::string(c.from).size(), c.to);
-  std::istringstream lines(yaml);
-  std::string current;
-  int line = 0;
-  for (int n = 1; std::getline(lines, current); ++n) {
-    if (current == c.line) {
-      line = n;
-      break;
-    }
-  }
-  ASSERT_GT(line, 0) << "no line '" << c.line << "' in:\n" << yaml;
-
-  TempDir dir;
-  write_text(dir / "scenario.yaml", yaml);
-  const std::set<std::string> before = list_dir(dir.path());
-  const RunResult r = run_goodsim({"run", "scenario.yaml", "-o", "out.h5", "--quiet"}, dir.path());
-  EXPECT_EQ(r.exit_code, 2) << r;
-  EXPECT_EQ(r.out, "") << r;
-  EXPECT_EQ(list_dir(dir.path()), before) << r;
-  EXPECT_TRUE(HasSubstr(r.err, "goodsim: error: scenario.yaml:" + std::to_string(line) + ":"));
-  EXPECT_TRUE(HasSubstr(r.err, "key '" + std::string(c.key) + "': "));
-  EXPECT_TRUE(HasSubstr(r.err, c.message));
+  const BadScenario& c = GetParam();
+  expect_rejected_at_line(edited(kBase, {{c.from, c.to}}), c.line, c.key, c.message);
 }
 
-const BadSdc kBadSdc[] = {
+const BadScenario kBadSdc[] = {
     {"MissingNodeMtbf", "    node_mtbf: 100000h\n", "", "    detect: 2h", "cluster.sdc",
      "missing required key 'node_mtbf'"},
     {"MissingDetect", "    detect: 2h\n", "", "    node_mtbf: 100000h", "cluster.sdc",

@@ -703,29 +703,6 @@ montecarlo:
   seed: 3
 )";
 
-// kBase with each (from, to) replacement applied; each `from` occurs exactly once.
-std::string mutate(const std::vector<std::pair<std::string, std::string>>& edits) {
-  std::string yaml = kBase;
-  for (const auto& [from, to] : edits) {
-    const std::size_t at = yaml.find(from);
-    EXPECT_NE(at, std::string::npos) << "'" << from << "' is not in the base scenario";
-    EXPECT_EQ(yaml.find(from, at + 1), std::string::npos) << "'" << from << "' is ambiguous";
-    if (at != std::string::npos) yaml.replace(at, from.size(), to);
-  }
-  return yaml;
-}
-
-// 1-based number of the line of `yaml` that is exactly `line`; 0 if there is none.
-int line_number(const std::string& yaml, const std::string& line) {
-  std::istringstream in(yaml);
-  std::string current;
-  for (int n = 1; std::getline(in, current); ++n) {
-    if (current == line) return n;
-  }
-  ADD_FAILURE() << "no line '" << line << "' in:\n" << yaml;
-  return 0;
-}
-
 TEST(StrategiesCli, TheBaseScenarioRuns) {
   TempDir dir;
   goodsim::test::write_text(dir / "scenario.yaml", kBase);
@@ -753,22 +730,9 @@ class BadStrategyKey : public ::testing::TestWithParam<BadKey> {};
 
 TEST_P(BadStrategyKey, ExitsTwoNamingFileAndLineAndWritesNothing) {
   const BadKey& c = GetParam();
-  const std::string yaml = mutate(c.edits);
+  const std::string yaml = goodsim::test::edited(kBase, c.edits);
   ASSERT_NE(yaml, kBase);
-  const int line = line_number(yaml, c.line);
-  ASSERT_GT(line, 0);
-
-  TempDir dir;
-  goodsim::test::write_text(dir / "scenario.yaml", yaml);
-  const std::set<std::string> before = list_dir(dir.path());
-  const RunResult r =
-      goodsim::test::run_goodsim({"run", "scenario.yaml", "-o", "out.h5", "--quiet"}, dir.path());
-  EXPECT_EQ(r.exit_code, 2) << r;
-  EXPECT_EQ(r.out, "") << r;
-  EXPECT_EQ(list_dir(dir.path()), before) << r;
-  const std::string prefix = "goodsim: error: scenario.yaml:" + std::to_string(line) + ":";
-  EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << "expected the prefix '" << prefix << "'\n" << r;
-  EXPECT_TRUE(HasSubstr(r.err, c.message));
+  goodsim::test::expect_rejected_at_line(yaml, c.line, "", c.message);
 }
 
 constexpr const char* kStrategyLine = "  strategy: checkpointless";

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -20,6 +21,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -187,6 +189,68 @@ inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::pat
   std::vector<std::string> argv{GOODSIM_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_program(argv, cwd, {}, {}, timeout);
+}
+
+// `yaml` with each (from, to) edit applied; each `from` must occur exactly once.
+inline std::string edited(std::string yaml,
+                          const std::vector<std::pair<std::string, std::string>>& edits) {
+  for (const auto& [from, to] : edits) {
+    const std::size_t at = yaml.find(from);
+    EXPECT_NE(at, std::string::npos) << "'" << from << "' is not in the scenario";
+    EXPECT_EQ(yaml.find(from, at + 1), std::string::npos) << "'" << from << "' is ambiguous";
+    if (at != std::string::npos) yaml.replace(at, from.size(), to);
+  }
+  return yaml;
+}
+
+// 1-based number of the first line of `yaml` that is exactly `line`; 0 if there is none.
+inline int line_number(const std::string& yaml, const std::string& line) {
+  std::istringstream in(yaml);
+  std::string current;
+  for (int n = 1; std::getline(in, current); ++n) {
+    if (current == line) return n;
+  }
+  ADD_FAILURE() << "no line '" << line << "' in:\n" << yaml;
+  return 0;
+}
+
+// A scenario that must be rejected: a base scenario with `from` (occurring once) changed to
+// `to`; the error must point at `line` (whole, exactly), name `key` ("" for the root) and
+// contain `message`.
+struct BadScenario {
+  const char* name;
+  const char* from;
+  const char* to;
+  const char* line;
+  const char* key;
+  const char* message;
+};
+
+inline void PrintTo(const BadScenario& c, std::ostream* os) {
+  *os << c.name;
+}
+
+// `goodsim run` on the scenario `yaml` must reject it as bad input: exit code 2, one line
+// "goodsim: error: scenario.yaml:LINE:..." pointing at `line` (the whole line, exactly), naming
+// `key` (unless empty) and containing `message`; nothing on stdout and nothing written.
+inline void expect_rejected_at_line(const std::string& yaml, const std::string& line,
+                                    const std::string& key, const std::string& message) {
+  const int n = line_number(yaml, line);
+  ASSERT_GT(n, 0);
+  TempDir dir;
+  write_text(dir / "scenario.yaml", yaml);
+  const std::set<std::string> before = list_dir(dir.path());
+  const RunResult r = run_goodsim({"run", "scenario.yaml", "-o", "out.h5", "--quiet"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_EQ(r.out, "") << r;
+  EXPECT_EQ(list_dir(dir.path()), before) << r;  // no results file, no temporary file
+  const std::string prefix = "goodsim: error: scenario.yaml:" + std::to_string(n) + ":";
+  EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << "expected the prefix '" << prefix << "'\n" << r;
+  if (!key.empty()) {
+    EXPECT_TRUE(HasSubstr(r.err, "key '" + key + "': "));
+  }
+  EXPECT_TRUE(HasSubstr(r.err, message));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line expected\n" << r;
 }
 
 }  // namespace goodsim::test
