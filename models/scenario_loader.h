@@ -3,6 +3,7 @@
 // names the file, line, column and key and says what was expected.
 
 #include <span>
+#include <string_view>
 #include <string>
 
 #include "models/scenario.h"
@@ -15,5 +16,10 @@ Scenario load_scenario(const std::string& path, std::span<const std::string> ove
 
 // Validates an already-loaded document.
 Scenario scenario_from_config(const sim::ConfigNode& root, const std::string& source_file);
+
+// Parses and validates scenario text (no `extends:`); errors name `source_file`.
+inline Scenario scenario_from_yaml(std::string_view text, const std::string& source_file) {
+  return scenario_from_config(sim::parse_config(text, source_file), source_file);
+}
 
 }  // namespace goodsim::models

@@ -14,7 +14,7 @@ namespace goodsim::models {
 namespace {
 
 Scenario load_yaml(const std::string& yaml) {
-  return scenario_from_config(sim::parse_config(yaml, "t.yaml"), "t.yaml");
+  return scenario_from_yaml(yaml, "t.yaml");
 }
 
 // Nodes that practically never fail: the wall time is arithmetic.

@@ -15,7 +15,7 @@ namespace goodsim::models {
 namespace {
 
 Scenario load_yaml(const std::string& yaml) {
-  return scenario_from_config(sim::parse_config(yaml, "t.yaml"), "t.yaml");
+  return scenario_from_yaml(yaml, "t.yaml");
 }
 
 // Instant recovery and a near-instant repair: the pool holds all its spares at (almost)
