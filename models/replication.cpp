@@ -353,29 +353,12 @@ class Replication {
         shard_lost = lose_copies(slot);
         vacate(slot, t, repair_for(cause));
         break;
-      case Handling::kDomain: {
-        const std::int64_t first = slot / s_.cluster.domain_size * s_.cluster.domain_size;
-        const std::int64_t last = std::min(first + s_.cluster.domain_size, s_.cluster.nodes);
-        for (std::int64_t i = first; i < last; ++i) {
-          if (!occupied_[static_cast<std::size_t>(i)]) continue;
-          shard_lost |= lose_copies(i);
-          vacate(i, t, repair_for(cause));
-        }
+      case Handling::kDomain:
+        shard_lost = vacate_domain(slot, t, repair_for(cause));
         break;
-      }
     }
     Keep keep = memory_copies_ ? Keep::kMemory : Keep::kCheckpoint;
-    if (shards_) {
-      if (second_fault) {
-        ++result_.second_faults;
-        if (shard_lost) ++result_.second_fault_fallbacks;
-      }
-      if (shard_lost && !from_checkpoint_) {
-        from_checkpoint_ = true;
-        ++result_.fallbacks;
-      }
-      if (!from_checkpoint_) keep = Keep::kStep;
-    }
+    if (shards_) keep = count_shard_losses(second_fault, shard_lost);
     interrupt(t, cut, keep);
     begin_recovery(t, s_.recovery.detect_h);
   }
@@ -405,7 +388,7 @@ class Replication {
         queue_.schedule_at(t + s_.cluster.sdc->detect_h, EventKind::kSdcDetected);
   }
 
-  void cancel_corruption() {
+  [[gnu::noinline]] void cancel_corruption() {
     sdc_pending_ = false;
     queue_.cancel(corruption_.detection);
   }
@@ -413,7 +396,7 @@ class Replication {
   // Whether a node leaving its slot is the one behind the pending corruption: with slots
   // tracked, the corrupting slot's; otherwise each occupied slot is as likely (failures pick
   // them uniformly).
-  void note_departure(std::int64_t slot) {
+  [[gnu::noinline]] void note_departure(std::int64_t slot) {
     if (slot_aware_) {
       corruption_.node_gone = slot == corruption_.slot;
       return;
@@ -448,6 +431,36 @@ class Replication {
     begin_recovery(t, 0.0);
   }
 
+  // A domain failure: every occupied slot of the failing node's domain empties. Returns true if
+  // that took a checkpointless shard's last copy. (Out of line, as the rare paths below: the
+  // common failure path stays small.)
+  [[gnu::noinline]] bool vacate_domain(std::int64_t slot, double t,
+                                       const RepairDistribution& repair) {
+    const std::int64_t first = slot / s_.cluster.domain_size * s_.cluster.domain_size;
+    const std::int64_t last = std::min(first + s_.cluster.domain_size, s_.cluster.nodes);
+    bool shard_lost = false;
+    for (std::int64_t i = first; i < last; ++i) {
+      if (!occupied_[static_cast<std::size_t>(i)]) continue;
+      shard_lost |= lose_copies(i);
+      vacate(i, t, repair);
+    }
+    return shard_lost;
+  }
+
+  // Checkpointless: counts second faults and fallbacks; a recovery keeps the step in progress
+  // unless it has fallen back to the checkpoint.
+  [[gnu::noinline]] Keep count_shard_losses(bool second_fault, bool shard_lost) {
+    if (second_fault) {
+      ++result_.second_faults;
+      if (shard_lost) ++result_.second_fault_fallbacks;
+    }
+    if (shard_lost && !from_checkpoint_) {
+      from_checkpoint_ = true;
+      ++result_.fallbacks;
+    }
+    return from_checkpoint_ ? Keep::kCheckpoint : Keep::kStep;
+  }
+
   // Multi-level: a write completed since the last interruption put fresh copies of the newest
   // checkpoint on every node, the replacements included.
   void renew_memory_copies(std::int64_t written) {
@@ -466,7 +479,7 @@ class Replication {
 
   // Nodes do not fail during a planned stop. A per-node clock's failure is found and fixed by
   // the maintenance instead: that node's clock restarts, as new, when the window ends.
-  void void_during_maintenance() {
+  [[gnu::noinline]] void void_during_maintenance() {
     clock_->take_failure();
     if (!clock_proposes_) clock_->nodes_entered(maintenance_end_, 1);
     schedule_failure();
@@ -565,7 +578,7 @@ class Replication {
   }
 
   // Requeue: the job gives up every node at once; the scheduler hands back a full set.
-  void release_all_slots() {
+  [[gnu::noinline]] void release_all_slots() {
     empty_slots_ = s_.cluster.nodes;
     if (!slot_aware_) return;
     empty_list_.clear();
