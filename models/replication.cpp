@@ -58,6 +58,12 @@ struct Timeline {
 
 // One replication (docs/model.md). Kernel events are only the stochastic ones: failure
 // proposals and, while the job waits for spares or runs degraded, the next repair completion.
+//
+// kFull = false is the plain instantiation: hot spares, no in-memory level, maintenance, SDC,
+// trace or pool failures (domains, causes, Weibull and async checkpoints are in). It knows at
+// compile time that the extensions' state is absent, so the common failure path carries none
+// of their checks; full_features() says which one a scenario needs.
+template <bool kFull>
 class Replication {
  public:
   Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index, ReplicationOptions o)
@@ -173,7 +179,7 @@ class Replication {
   void plan_fill(double fill) {
     fill_pending_ = empty_slots_ > 0;
     plan_.fill = fill;
-    const bool swaps = empty_slots_ > 0 && strategy_ != Strategy::kRequeue;
+    const bool swaps = empty_slots_ > 0 && !(kFull && strategy_ == Strategy::kRequeue);
     plan_.swap_end = fill + (swaps ? s_.recovery.swap_h : 0.0);
     plan_compute(plan_.swap_end, restore_in_memory() ? Bucket::kP2pTransfer : Bucket::kRestartLoad,
                  1.0);
@@ -192,16 +198,17 @@ class Replication {
         break;
       default:
         restore_h = s_.recovery.restart_h +
-                    (memory_restore_ ? s_.checkpoint.memory->load_h : s_.recovery.load_h);
+                    (kFull && memory_restore_ ? s_.checkpoint.memory->load_h : s_.recovery.load_h);
     }
     plan_.compute_start = from + restore_h;
     // Multi-level: the boundary restored from is written, whichever level held it.
-    stretch_ = checkpoints_.stretch(pos_, memory_copies_ ? held_ : durable_, speed);
+    stretch_ = checkpoints_.stretch(pos_, kFull && memory_copies_ ? held_ : durable_, speed);
     plan_.done = plan_.compute_start + checkpoints_.time_to_finish(stretch_);
   }
 
   bool restore_in_memory() const {
-    return strategy_ == Strategy::kCheckpointless && !from_checkpoint_ && !planned_restart_;
+    return kFull && strategy_ == Strategy::kCheckpointless && !from_checkpoint_ &&
+           !planned_restart_;
   }
 
   // Applies a planned fill once the clock has reached it.
@@ -210,7 +217,8 @@ class Replication {
   }
 
   void take_fill() {
-    if (strategy_ != Strategy::kRequeue) pool_ -= empty_slots_;  // requeue: the scheduler's nodes
+    if (!kFull || strategy_ != Strategy::kRequeue)
+      pool_ -= empty_slots_;  // requeue: the scheduler's nodes
     empty_slots_ = 0;
     for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
     empty_list_.clear();
@@ -243,7 +251,7 @@ class Replication {
       partial = cut.partial_h;
       durable_ = std::max(durable_, cut.durable);
       // A clean checkpoint still persisting at the corruption is durable by now, or abandoned.
-      if (sdc_pending_) corruption_.clean = std::min(corruption_.clean, durable_);
+      if (kFull && sdc_pending_) corruption_.clean = std::min(corruption_.clean, durable_);
       result_.bucket(Bucket::kCheckpoint) += cut.checkpoint_h;
       book_degraded(reached - stretch_.from);
     }
@@ -263,7 +271,7 @@ class Replication {
     result_.bucket(Bucket::kLost) += reached - target + partial;
     pos_ = target;
     // A rollback to the corrupted progress or before it wipes the corruption.
-    if (sdc_pending_ && target <= corruption_.progress) cancel_corruption();
+    if (kFull && sdc_pending_ && target <= corruption_.progress) cancel_corruption();
   }
 
   // SDC detected: the job restores the last durable checkpoint before the corruption. Those
@@ -272,7 +280,7 @@ class Replication {
   double roll_back_before_corruption() {
     durable_ = corruption_.clean;
     planned_checkpoint_ = corruption_.planned;
-    if (memory_copies_) {
+    if (kFull && memory_copies_) {
       held_ = durable_;
       memory_lost_ = true;
       memory_restore_ = false;
@@ -282,13 +290,14 @@ class Replication {
 
   // Progress of the last durable checkpoint: a periodic one, or the one a planned stop wrote.
   double rollback_position() const {
-    return std::max(checkpoints_.position(durable_), planned_checkpoint_);
+    return kFull ? std::max(checkpoints_.position(durable_), planned_checkpoint_)
+                 : checkpoints_.position(durable_);
   }
 
   // Computing `progress` at speed v < 1 took progress / v of wall time; the capacity missing
   // from it is degraded time, so that progress itself is counted in full-size hours.
   void book_degraded(double progress) {
-    if (stretch_.speed < 1.0) {
+    if (kFull && stretch_.speed < 1.0) {
       result_.bucket(Bucket::kDegraded) += progress * (1.0 / stretch_.speed - 1.0);
     }
   }
@@ -298,20 +307,20 @@ class Replication {
     if (!recovering_ || t < plan_.compute_start) return;
     recovering_ = false;
     ++result_.recoveries;
-    if (strategy_ == Strategy::kCheckpointless) {
+    if (kFull && strategy_ == Strategy::kCheckpointless) {
       if (!from_checkpoint_ && !planned_restart_) ++result_.peer_recoveries;
       from_checkpoint_ = false;
       shards_->restore_all();  // replacements hold their shards; or a checkpoint rebuilt all
     }
-    if (memory_copies_) ++(memory_restore_ ? result_.peer_recoveries : result_.fallbacks);
+    if (kFull && memory_copies_) ++(memory_restore_ ? result_.peer_recoveries : result_.fallbacks);
     if (options_.record_recoveries) result_.recovery_h.push_back(plan_.compute_start - episode_);
   }
 
   void on_failure(double t) {
     settle(t);
-    if (t < maintenance_end_) return void_during_maintenance();
-    std::int64_t slot = clock_pins_slots_ ? clock_->next_slot() : -1;  // a trace names it
-    const int traced_cause = clock_pins_slots_ ? clock_->next_cause() : -1;
+    if (kFull && t < maintenance_end_) return void_during_maintenance();
+    std::int64_t slot = kFull && clock_pins_slots_ ? clock_->next_slot() : -1;  // a trace names it
+    const int traced_cause = kFull && clock_pins_slots_ ? clock_->next_cause() : -1;
     clock_->take_failure();
     schedule_failure();
     // Thinning: a proposal lands on a uniformly chosen slot and is void if the slot is empty.
@@ -330,7 +339,8 @@ class Replication {
       return;
     }
     close_recovery_if_resumed(t);
-    if (t >= plan_.compute_start) planned_restart_ = false;  // computed since the planned stop
+    if (kFull && t >= plan_.compute_start)
+      planned_restart_ = false;  // computed since the planned stop
     if (!recovering_) {
       recovering_ = true;
       episode_ = t;
@@ -343,7 +353,8 @@ class Replication {
     // the one already gone (its replacement fails while pulling its state, or a restarted
     // process fails again): that is not a second fault, and counting it made the ratio
     // second_fault_fallbacks / second_faults fall below Gemini's 1/(N-1) for two replicas.
-    const bool second_fault = shards_ && shards_->copies_down() == 1 && !shards_->down(slot);
+    const bool second_fault =
+        kFull && shards_ && shards_->copies_down() == 1 && !shards_->down(slot);
     bool shard_lost = false;
     switch (cause ? cause->handling : Handling::kSwap) {
       case Handling::kRestart:  // the node stays in its slot and is not repaired
@@ -357,8 +368,8 @@ class Replication {
         shard_lost = vacate_domain(slot, t, repair_for(cause));
         break;
     }
-    Keep keep = memory_copies_ ? Keep::kMemory : Keep::kCheckpoint;
-    if (shards_) keep = count_shard_losses(second_fault, shard_lost);
+    Keep keep = kFull && memory_copies_ ? Keep::kMemory : Keep::kCheckpoint;
+    if (kFull && shards_) keep = count_shard_losses(second_fault, shard_lost);
     interrupt(t, cut, keep);
     begin_recovery(t, s_.recovery.detect_h);
   }
@@ -464,7 +475,7 @@ class Replication {
   // Multi-level: a write completed since the last interruption put fresh copies of the newest
   // checkpoint on every node, the replacements included.
   void renew_memory_copies(std::int64_t written) {
-    if (!memory_copies_ || written <= held_) return;
+    if (!kFull || !memory_copies_ || written <= held_) return;
     held_ = written;
     memory_copies_->restore_all();
     memory_lost_ = false;
@@ -473,6 +484,7 @@ class Replication {
   // The node in `slot` loses the state copies it holds (its process is gone). Returns true if
   // that took a checkpointless shard's last copy.
   bool lose_copies(std::int64_t slot) {
+    if (!kFull) return false;
     if (memory_copies_ && memory_copies_->lose(slot)) memory_lost_ = true;
     return shards_ && shards_->lose(slot);
   }
@@ -547,13 +559,13 @@ class Replication {
   // The node in `slot` (-1 when slots are not tracked) leaves it for repair. Under requeue
   // the scheduler takes the broken node: it never joins this job's pool.
   void vacate(std::int64_t slot, double t, const RepairDistribution& repair) {
-    if (sdc_pending_ && !corruption_.node_gone) note_departure(slot);
+    if (kFull && sdc_pending_ && !corruption_.node_gone) note_departure(slot);
     if (slot_aware_) {
       occupied_[static_cast<std::size_t>(slot)] = 0;
       empty_list_.push_back(slot);
     }
     ++empty_slots_;
-    if (strategy_ == Strategy::kRequeue) return;
+    if (kFull && strategy_ == Strategy::kRequeue) return;
     in_repair_.add(t + repair.sample(repairs_));
     ++result_.repairs;
   }
@@ -567,7 +579,7 @@ class Replication {
     plan_ = Timeline{};
     plan_.start = t;
     plan_.detect_end = t + detect_h;
-    if (strategy_ == Strategy::kRequeue) {
+    if (kFull && strategy_ == Strategy::kRequeue) {
       release_all_slots();
       plan_.acquire = Bucket::kQueue;
       plan_fill(plan_.detect_end + s_.recovery.queue->sample(recovery_));
@@ -593,7 +605,7 @@ class Replication {
   // be advanced lazily, from one decision time to the next, redrawing the next failure of
   // the pool whenever its size changes.
   void refresh_pool(double t) {
-    if (!pool_failures_) {
+    if (!kFull || !pool_failures_) {
       pool_ += in_repair_.collect_until(t);
       return;
     }
@@ -650,7 +662,7 @@ class Replication {
     recovery_waited_ = true;
     // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
-    if (strategy_ == Strategy::kElastic) {
+    if (kFull && strategy_ == Strategy::kElastic) {
       const std::int64_t groups = s_.cluster.nodes / s_.recovery.elastic.dp_group_nodes;
       const std::int64_t alive = groups - groups_with_empty_slots();
       if (alive > 0) {
@@ -718,7 +730,8 @@ class Replication {
 
   void finish(double t) {
     settle(t);
-    if (pool_failures_) refresh_pool(t);  // spares failing until the end are repaired (and paid)
+    if (kFull && pool_failures_)
+      refresh_pool(t);  // spares failing until the end are repaired (and paid)
     close_recovery_if_resumed(t);
     book_phases(plan_.compute_start);
     result_.bucket(Bucket::kCheckpoint) += checkpoints_.checkpoint_time(stretch_);
@@ -794,9 +807,19 @@ class Replication {
 
 }  // namespace
 
+namespace {
+// Whether a scenario needs Replication<true> (see the class comment).
+bool full_features(const Scenario& s) {
+  return s.recovery.strategy != Strategy::kHotSpare || s.checkpoint.memory ||
+         s.cluster.maintenance.every_h > 0.0 || s.cluster.sdc || s.cluster.pool_failures ||
+         s.cluster.failure.model == "trace";
+}
+}  // namespace
+
 ReplicationResult simulate_replication(const Scenario& scenario, std::uint64_t seed,
                                        std::uint64_t index, ReplicationOptions options) {
-  return Replication(scenario, seed, index, options).run();
+  if (full_features(scenario)) return Replication<true>(scenario, seed, index, options).run();
+  return Replication<false>(scenario, seed, index, options).run();
 }
 
 }  // namespace goodsim::models
