@@ -45,6 +45,8 @@ class CheckpointSchedule {
   // The stretch that resumes at `from` with boundary `durable` the last durable checkpoint:
   // it writes every boundary at or after `from` that is not yet durable.
   Stretch stretch(double from, std::int64_t durable, double speed = 1.0) const {
+    // Most stretches resume from the durable checkpoint itself: no division needed.
+    if (from == position(durable)) return {from, durable + 1, speed};
     std::int64_t first = ceil_tolerant(from / interval_h_);
     if (first <= durable) first = durable + 1;
     return {from, first, speed};
@@ -52,7 +54,8 @@ class CheckpointSchedule {
 
   // Fault-free wall time of the whole stretch, to the end of the job.
   double time_to_finish(const Stretch& s) const {
-    return (work_h_ - s.from) / s.speed + checkpoint_time(s);
+    const double compute_h = s.speed == 1.0 ? work_h_ - s.from : (work_h_ - s.from) / s.speed;
+    return compute_h + checkpoint_time(s);
   }
   // Wall time the whole stretch spends writing and stalling for persists.
   double checkpoint_time(const Stretch& s) const {
