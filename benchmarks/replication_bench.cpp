@@ -14,6 +14,9 @@
 //   BM_ScaleRepair       mean repair 2, 24 and 150 h on the 2,048-node cluster with 200 spares:
 //                        the same failures, but 0.6 to 50 repairs outstanding in the lazily
 //                        collected repair heap, whose depth grows as their logarithm
+//   BM_Strategy          scenarios/strategies-16k.yaml under each recovery strategy (the same
+//                        cluster and failure times; checkpointless and elastic track slots)
+//   BM_MultiLevel        scenarios/multilevel-16k.yaml: in-memory checkpoints on node pairs
 //   BM_Weibull           Weibull failures (per-node clocks for replacement nodes), shape
 //                        0.7 and 1.0 (1.0 is the exponential model by another route), on
 //                        llama3-16k and on the 100,000-GPU, 90-day job
@@ -55,15 +58,20 @@ std::string scenario_path(const char* file) {
   return (base / file).string();
 }
 
-// scenarios/llama3-16k.yaml with overrides; on failure the benchmark is skipped with the reason.
-std::optional<Scenario> llama3_16k(benchmark::State& state,
-                                   const std::vector<std::string>& overrides = {}) {
+// scenarios/<file> with overrides; on failure the benchmark is skipped with the reason.
+std::optional<Scenario> scenario(benchmark::State& state, const char* file,
+                                 const std::vector<std::string>& overrides = {}) {
   try {
-    return goodsim::models::load_scenario(scenario_path("llama3-16k.yaml"), overrides);
+    return goodsim::models::load_scenario(scenario_path(file), overrides);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
     return std::nullopt;
   }
+}
+
+std::optional<Scenario> llama3_16k(benchmark::State& state,
+                                   const std::vector<std::string>& overrides = {}) {
+  return scenario(state, "llama3-16k.yaml", overrides);
 }
 
 // The same cluster resized: 16 spares per 2,048 nodes, rounded.
@@ -178,6 +186,25 @@ BENCHMARK(BM_ScaleRepair)
     ->Arg(24)
     ->Arg(150)
     ->Unit(benchmark::kMicrosecond);
+
+// scenarios/strategies-16k.yaml's base point with `strategy`: the same cluster and failures.
+void BM_Strategy(benchmark::State& state, const char* strategy) {
+  if (const auto s =
+          scenario(state, "strategies-16k.yaml", {std::string("recovery.strategy=") + strategy})) {
+    run(state, *s);
+  }
+}
+
+// scenarios/multilevel-16k.yaml: in-memory copies every 10 min, persistent every 2 h.
+void BM_MultiLevel(benchmark::State& state) {
+  if (const auto s = scenario(state, "multilevel-16k.yaml")) run(state, *s);
+}
+
+BENCHMARK_CAPTURE(BM_Strategy, hot_spare, "hot_spare")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Strategy, checkpointless, "checkpointless")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Strategy, requeue, "requeue")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Strategy, elastic, "elastic")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MultiLevel)->Unit(benchmark::kMicrosecond);
 
 // Named by job and shape k: k07 = shape 0.7, k10 = shape 1.0.
 BENCHMARK_CAPTURE(BM_Weibull, llama3_16k_k07, "0.7", false)->Unit(benchmark::kMicrosecond);
