@@ -117,7 +117,7 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     }
   }
   std::vector<double> nodes, spares, mtbf, interval, gm, gci, g5, g50, g95, wm, w95, im, cm, c95;
-  std::vector<double> rm, fm, r50, r95;
+  std::vector<double> rm, fm, r50, r95, pm, sm, pfm;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& s = *points[i].scenario;
     const auto& sum = *points[i].summary;
@@ -157,6 +157,9 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     fm.push_back(sum.fallbacks_mean);
     r50.push_back(sum.recovery_h ? sum.recovery_h->p50 : std::nan(""));
     r95.push_back(sum.recovery_h ? sum.recovery_h->p95 : std::nan(""));
+    pm.push_back(sum.planned_interruptions_mean);
+    sm.push_back(sum.sdc_detections_mean);
+    pfm.push_back(sum.pool_failures_mean);
   }
   sim::h5::Table t;
   t.columns = {Col{"point", "", names}};
@@ -170,7 +173,8 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
        Col{"interruptions_mean", "count", im}, Col{"cost_mean_usd", "USD", cm},
        Col{"cost_p95_usd", "USD", c95}, Col{"recoveries_mean", "count", rm},
        Col{"fallbacks_mean", "count", fm}, Col{"recovery_p50_h", "h", r50},
-       Col{"recovery_p95_h", "h", r95}});
+       Col{"recovery_p95_h", "h", r95}, Col{"planned_interruptions_mean", "count", pm},
+       Col{"sdc_detections_mean", "count", sm}, Col{"pool_failures_mean", "count", pfm}});
   return t;
 }
 

@@ -422,7 +422,10 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
                                                      "recoveries_mean",
                                                      "fallbacks_mean",
                                                      "recovery_p50_h",
-                                                     "recovery_p95_h"};
+                                                     "recovery_p95_h",
+                                                     "planned_interruptions_mean",
+                                                     "sdc_detections_mean",
+                                                     "pool_failures_mean"};
   EXPECT_EQ(columns, expected_columns);
   EXPECT_EQ(by_name["cluster.failure.node_mtbf"]->units, "h");
   EXPECT_EQ(by_name["checkpoint.write"]->units, "h");
@@ -463,6 +466,10 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
     EXPECT_EQ(num("fallbacks_mean", i), 0.0);           // hot spares never fall back
     EXPECT_TRUE(std::isnan(num("recovery_p50_h", i)));  // not recorded without --recovery-times
     EXPECT_FALSE(g.has("recovery_h"));
+    // No maintenance, SDC or pool failures configured: their means are zero, not missing.
+    EXPECT_EQ(num("planned_interruptions_mean", i), 0.0);
+    EXPECT_EQ(num("sdc_detections_mean", i), 0.0);
+    EXPECT_EQ(num("pool_failures_mean", i), 0.0);
   }
   // 'auto' resolved per point: the interval differs with the node MTBF.
   EXPECT_EQ(text("checkpoint.interval", 0), "auto");
