@@ -164,17 +164,27 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
   sim::h5::Table t;
   t.columns = {Col{"point", "", names}};
   for (Col& col : params) t.columns.push_back(std::move(col));
-  t.columns.insert(
-      t.columns.end(),
-      {Col{"nodes", "count", nodes}, Col{"spares", "count", spares}, Col{"node_mtbf_h", "h", mtbf},
-       Col{"checkpoint_interval_h", "h", interval}, Col{"goodput_mean", "1", gm},
-       Col{"goodput_ci95", "1", gci}, Col{"goodput_p5", "1", g5}, Col{"goodput_p50", "1", g50},
-       Col{"goodput_p95", "1", g95}, Col{"wall_mean_h", "h", wm}, Col{"wall_p95_h", "h", w95},
-       Col{"interruptions_mean", "count", im}, Col{"cost_mean_usd", "USD", cm},
-       Col{"cost_p95_usd", "USD", c95}, Col{"recoveries_mean", "count", rm},
-       Col{"fallbacks_mean", "count", fm}, Col{"recovery_p50_h", "h", r50},
-       Col{"recovery_p95_h", "h", r95}, Col{"planned_interruptions_mean", "count", pm},
-       Col{"sdc_detections_mean", "count", sm}, Col{"pool_failures_mean", "count", pfm}});
+  t.columns.insert(t.columns.end(), {Col{"nodes", "count", nodes},
+                                     Col{"spares", "count", spares},
+                                     Col{"node_mtbf_h", "h", mtbf},
+                                     Col{"checkpoint_interval_h", "h", interval},
+                                     Col{"goodput_mean", "1", gm},
+                                     Col{"goodput_ci95", "1", gci},
+                                     Col{"goodput_p5", "1", g5},
+                                     Col{"goodput_p50", "1", g50},
+                                     Col{"goodput_p95", "1", g95},
+                                     Col{"wall_mean_h", "h", wm},
+                                     Col{"wall_p95_h", "h", w95},
+                                     Col{"interruptions_mean", "count", im},
+                                     Col{"cost_mean_usd", "USD", cm},
+                                     Col{"cost_p95_usd", "USD", c95},
+                                     Col{"recoveries_mean", "count", rm},
+                                     Col{"fallbacks_mean", "count", fm},
+                                     Col{"recovery_p50_h", "h", r50},
+                                     Col{"recovery_p95_h", "h", r95},
+                                     Col{"planned_interruptions_mean", "count", pm},
+                                     Col{"sdc_detections_mean", "count", sm},
+                                     Col{"pool_failures_mean", "count", pfm}});
   return t;
 }
 

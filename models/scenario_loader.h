@@ -3,8 +3,8 @@
 // names the file, line, column and key and says what was expected.
 
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 
 #include "models/scenario.h"
 #include "sim/config.h"

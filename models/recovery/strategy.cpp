@@ -20,23 +20,26 @@ struct Entry {
 
 void exponential_only(const sim::ConfigNode& where, const ClusterSpec& c, const char* why) {
   if (c.failure.model != "exponential") {
-    throw where.error(std::string("strategy ") + where.describe() + " needs the exponential "
-                      "failure model in this version (" + why + ")");
+    throw where.error(std::string("strategy ") + where.describe() +
+                      " needs the exponential "
+                      "failure model in this version (" +
+                      why + ")");
   }
 }
 
 void check_hot_spare(const sim::ConfigNode&, const RecoverySpec&, const ClusterSpec&,
                      const JobSpec&) {}
 
-void check_checkpointless(const sim::ConfigNode& where, const RecoverySpec& r,
-                          const ClusterSpec& c, const JobSpec& j) {
+void check_checkpointless(const sim::ConfigNode& where, const RecoverySpec& r, const ClusterSpec& c,
+                          const JobSpec& j) {
   if (!(j.step_h > 0.0)) {
-    throw where.error("strategy 'checkpointless' needs job.step (one training step, e.g. 10s): "
-                      "a peer recovery loses the step in progress");
+    throw where.error(
+        "strategy 'checkpointless' needs job.step (one training step, e.g. 10s): "
+        "a peer recovery loses the step in progress");
   }
   if (c.nodes % r.checkpointless.replicas != 0) {
-    throw where.error("strategy 'checkpointless' needs cluster.nodes (" +
-                      std::to_string(c.nodes) + ") divisible by recovery.checkpointless.replicas (" +
+    throw where.error("strategy 'checkpointless' needs cluster.nodes (" + std::to_string(c.nodes) +
+                      ") divisible by recovery.checkpointless.replicas (" +
                       std::to_string(r.checkpointless.replicas) + ")");
   }
   exponential_only(where, c, "shards are tracked per slot");
@@ -45,9 +48,10 @@ void check_checkpointless(const sim::ConfigNode& where, const RecoverySpec& r,
 void check_requeue(const sim::ConfigNode& where, const RecoverySpec& r, const ClusterSpec& c,
                    const JobSpec&) {
   if (!r.queue) {
-    throw where.error("strategy 'requeue' needs recovery.queue, the time until the scheduler "
-                      "hands back a healthy node set, e.g. {model: lognormal, median: 20min, "
-                      "p90: 2h}");
+    throw where.error(
+        "strategy 'requeue' needs recovery.queue, the time until the scheduler "
+        "hands back a healthy node set, e.g. {model: lognormal, median: 20min, "
+        "p90: 2h}");
   }
   exponential_only(where, c, "a requeued job gets a fresh node set");
 }
@@ -58,7 +62,8 @@ void check_elastic(const sim::ConfigNode& where, const RecoverySpec& r, const Cl
   if (c.nodes % g != 0 || c.nodes / g < 2) {
     throw where.error("strategy 'elastic' needs cluster.nodes (" + std::to_string(c.nodes) +
                       ") to be at least two data-parallel groups of "
-                      "recovery.elastic.dp_group_nodes (" + std::to_string(g) + ") nodes");
+                      "recovery.elastic.dp_group_nodes (" +
+                      std::to_string(g) + ") nodes");
   }
 }
 
