@@ -7,26 +7,22 @@
 // their lifetimes are memoryless, so the replication plays the pool forward between decision
 // times, interleaving these completions with pool failures.
 
-#include <algorithm>
-#include <functional>
+#include <cstdint>
 #include <optional>
-#include <vector>
+
+#include "sim/time_heap.h"
 
 namespace goodsim::models {
 
 class RepairPipeline {
  public:
-  void add(double completion_time) {
-    heap_.push_back(completion_time);
-    std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
-  }
+  void add(double completion_time) { heap_.push(completion_time); }
 
   // Removes and counts the repairs completed by time t.
   std::int64_t collect_until(double t) {
     std::int64_t n = 0;
-    while (!heap_.empty() && heap_.front() <= t) {
-      std::pop_heap(heap_.begin(), heap_.end(), std::greater<>());
-      heap_.pop_back();
+    while (!heap_.empty() && heap_.earliest() <= t) {
+      heap_.pop_earliest();
       ++n;
     }
     return n;
@@ -34,13 +30,13 @@ class RepairPipeline {
 
   std::optional<double> next_completion() const {
     if (heap_.empty()) return std::nullopt;
-    return heap_.front();
+    return heap_.earliest();
   }
 
   std::size_t in_repair() const { return heap_.size(); }
 
  private:
-  std::vector<double> heap_;  // min-heap of completion times
+  sim::TimeHeap heap_;  // completion times
 };
 
 }  // namespace goodsim::models
