@@ -1,7 +1,5 @@
 #include "cli/report.h"
 
-#include "models/daly.h"
-
 #include <cstdio>
 #include <string>
 

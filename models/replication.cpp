@@ -234,14 +234,14 @@ class Replication {
     result_.bucket(plan_.restore) += span(plan_.swap_end, plan_.compute_start);
   }
 
-  // Books the plan up to an interruption at t and moves the job's position to what `keep`
-  // keeps of the progress reached; the rest, and any write cut short, is lost.
   // Where the job stands at t: its stretch's cut, or nothing computed yet.
   CheckpointSchedule::Cut cut_at(double t) const {
     if (t > plan_.compute_start) return checkpoints_.cut(stretch_, t - plan_.compute_start);
     return {pos_, pos_, -1, -1, 0.0, 0.0};
   }
 
+  // Books the plan up to an interruption at t and moves the job's position to what `keep`
+  // keeps of the progress reached; the rest, and any write cut short, is lost.
   void interrupt(double t, const CheckpointSchedule::Cut& cut, Keep keep) {
     book_phases(t);
     double reached = pos_, boundary = pos_, partial = 0.0;
@@ -316,6 +316,17 @@ class Replication {
     if (options_.record_recoveries) result_.recovery_h.push_back(plan_.compute_start - episode_);
   }
 
+  // An unplanned interruption (a failure, or an SDC detection) at t: the recovery in progress,
+  // if any, goes on; otherwise a new one begins.
+  void open_recovery(double t) {
+    close_recovery_if_resumed(t);
+    if (kFull && t >= plan_.compute_start) planned_restart_ = false;  // computed since the stop
+    if (!recovering_) {
+      recovering_ = true;
+      episode_ = t;
+    }
+  }
+
   void on_failure(double t) {
     settle(t);
     if (kFull && t < maintenance_end_) return void_during_maintenance();
@@ -338,13 +349,7 @@ class Replication {
       commit_fill_if_certain();  // a void proposal cannot pre-empt the fill
       return;
     }
-    close_recovery_if_resumed(t);
-    if (kFull && t >= plan_.compute_start)
-      planned_restart_ = false;  // computed since the planned stop
-    if (!recovering_) {
-      recovering_ = true;
-      episode_ = t;
-    }
+    open_recovery(t);
     ++result_.interruptions;
     const CheckpointSchedule::Cut cut = cut_at(t);
     renew_memory_copies(cut.written);
@@ -425,12 +430,7 @@ class Replication {
       corruption_.detection = queue_.schedule_at(maintenance_end_, EventKind::kSdcDetected);
       return;
     }
-    close_recovery_if_resumed(t);
-    if (t >= plan_.compute_start) planned_restart_ = false;
-    if (!recovering_) {
-      recovering_ = true;
-      episode_ = t;
-    }
+    open_recovery(t);
     ++result_.sdc_detections;
     const bool swap = !corruption_.node_gone;
     const std::int64_t slot = corruption_.slot;

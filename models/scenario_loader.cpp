@@ -223,6 +223,14 @@ MonteCarloSpec read_montecarlo(const ConfigNode* n) {
   return m;
 }
 
+// `key` (present in the scenario) works only with hot-spare recovery in this version.
+void require_hot_spare(const ConfigNode& root, const Scenario& s, const std::string& key) {
+  if (s.recovery.strategy == Strategy::kHotSpare) return;
+  throw sim::find_path(root, key)->error(
+      key + " works with recovery.strategy hot_spare only in this version, got " +
+      to_string(s.recovery.strategy));
+}
+
 // A planned stop (its checkpoint and the maintenance) must end before the next one is due:
 // each stop then runs whole, and the job gets to compute between two stops.
 void check_maintenance_fits(const ConfigNode& root, const Scenario& s) {
@@ -251,21 +259,12 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h(), s.cluster.nodes);
   check_maintenance_fits(root, s);
   s.recovery = read_recovery(r.optional("recovery"), s.cluster, s.job);
-  if (s.checkpoint.memory && s.recovery.strategy != Strategy::kHotSpare) {
-    // Checkpointless keeps its own in-memory state; requeue and elastic change the node set
-    // the copies live on.
-    throw root.find("checkpoint")
-        ->find("memory")
-        ->error("checkpoint.memory works with recovery.strategy hot_spare only, got " +
-                std::string(to_string(s.recovery.strategy)));
-  }
-  if (s.cluster.sdc && s.recovery.strategy != Strategy::kHotSpare) {
-    // Checkpointless peers, a requeued node set and a shrunken elastic job would each need
-    // their own answer to "where is the last clean state"; not modelled yet.
-    throw root.find("cluster")->find("sdc")->error(
-        "cluster.sdc works with recovery.strategy hot_spare only in this version, got " +
-        std::string(to_string(s.recovery.strategy)));
-  }
+  // Checkpointless keeps its own in-memory state; requeue and elastic change the node set
+  // the copies live on.
+  if (s.checkpoint.memory) require_hot_spare(root, s, "checkpoint.memory");
+  // Checkpointless peers, a requeued node set and a shrunken elastic job would each need
+  // their own answer to "where is the last clean state"; not modelled yet.
+  if (s.cluster.sdc) require_hot_spare(root, s, "cluster.sdc");
   s.cost = read_cost(r.optional("cost"));
   s.montecarlo = read_montecarlo(r.optional("montecarlo"));
   r.optional("sweep");  // read by models/sweep (goodsim sweep); a scenario is its base point

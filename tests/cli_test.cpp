@@ -182,7 +182,7 @@ const BadScenario kBadScenarios[] = {
      "  write: 2min\n  memory: {interval: 5min}\nrecovery:\n  strategy: requeue\n"
      "  queue: {model: fixed, mean: 1h}\n",
      "  memory: {interval: 5min}", "checkpoint.memory",
-     "works with recovery.strategy hot_spare only, got requeue"},
+     "works with recovery.strategy hot_spare only in this version, got requeue"},
     // Planned maintenance.
     {"MaintenanceEveryZero", "    mean: 24h\n",
      "    mean: 24h\n  maintenance: {every: 0h, duration: 4h}\n",

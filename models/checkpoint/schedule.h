@@ -33,13 +33,12 @@ class CheckpointSchedule {
   bool multilevel() const { return ratio_ > 0; }
   // Boundary m holds a persistent checkpoint (every boundary when single-level).
   bool persistent(std::int64_t m) const { return ratio_ == 0 || m % ratio_ == 0; }
-  double write_h() const { return write_h_; }
   // Progress at boundary m (0 = the start of the job).
   double position(std::int64_t m) const { return static_cast<double>(m) * interval_h_; }
 
   struct Stretch {
     double from = 0.0;       // progress when computing starts
-    std::int64_t first = 1;  // first boundary to write (see first_boundary)
+    std::int64_t first = 1;  // first boundary to write (see stretch())
     double speed = 1.0;      // progress per wall hour, 0 < speed <= 1
   };
   // The stretch that resumes at `from` with boundary `durable` the last durable checkpoint:
