@@ -382,7 +382,7 @@ void hyperpod_cases(std::vector<ValidationRow>& rows, unsigned threads) {
 // Gemini (Wang et al., SOSP 2023), group placement: with k = 2 simultaneous failures among
 // N nodes in groups of m = 2, peer recovery is defeated when both hit one group, with
 // probability floor(N/m) C(N-m, k-m) / C(N, k) = 1/(N-1). In the simulator, a second fault
-// is a failure that finds exactly one copy down; it falls back to a checkpoint when it takes
+// is a failure that finds exactly one other copy down; it falls back to a checkpoint when it takes
 // that shard's other copy. N = 16 (the facts file's 6.7 %); failures every hour and a 30-min
 // detection give many second faults; swap and transfer take no time, so the first failed
 // slot stays empty until the job computes again and the second failure falls on one of the
