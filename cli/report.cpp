@@ -5,6 +5,7 @@
 
 #include "models/cost.h"
 #include "models/daly.h"
+#include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
 #include "sim/format.h"
 
@@ -87,28 +88,13 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   } else {
     out << "none (a failure restarts the job from the beginning)\n";
   }
-  out << "recovery   " << to_string(r.strategy) << ": detect " << human_duration(r.detect_h);
-  if (r.strategy != models::Strategy::kRequeue) out << ", swap " << human_duration(r.swap_h);
+  out << "recovery   " << r.strategy << ": detect " << human_duration(r.detect_h);
+  const models::StrategyEntry& strategy = models::find_strategy(r.strategy);
+  if (!strategy.from_scheduler) out << ", swap " << human_duration(r.swap_h);
   out << ", restart " << human_duration(r.restart_h) << ", load " << human_duration(r.load_h)
       << "\n";
-  switch (r.strategy) {
-    case models::Strategy::kHotSpare:
-      break;
-    case models::Strategy::kCheckpointless:
-      out << "           " << r.checkpointless.replicas << " replicas ("
-          << (r.checkpointless.placement == models::Placement::kSpread ? "spread" : "packed")
-          << "), peer transfer " << human_duration(r.checkpointless.transfer_h) << ", step "
-          << human_duration(s.job.step_h) << "; checkpoint restart when a shard loses every copy\n";
-      break;
-    case models::Strategy::kRequeue:
-      out << "           queue " << r.queue->describe() << "; no hot spares held (" << c.spares
-          << " in cluster.spares ignored)\n";
-      break;
-    case models::Strategy::kElastic:
-      out << "           data-parallel groups of " << r.elastic.dp_group_nodes << " nodes ("
-          << c.nodes / r.elastic.dp_group_nodes << " groups), reconfigure "
-          << human_duration(r.elastic.reconfigure_h) << "\n";
-      break;
+  if (const std::string own = strategy.describe(s); !own.empty()) {
+    out << "           " << own << "\n";
   }
 }
 

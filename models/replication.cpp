@@ -11,6 +11,7 @@
 #include "models/cluster/repair_pipeline.h"
 #include "models/failure/failure_clock.h"
 #include "models/recovery/shard_map.h"
+#include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
 #include "sim/error.h"
 #include "sim/event_queue.h"
@@ -30,12 +31,14 @@ enum class EventKind : std::uint8_t {
   kSdcDetected,  // the earliest pending corruption is detected
 };
 
-// What an interruption keeps of the progress reached.
-enum class Keep {
-  kCheckpoint,  // roll back to the last durable checkpoint
-  kStep,        // keep the last completed training step (checkpointless peer recovery)
+// Where an interruption rolls the job back to: a strategy's Keep (models/recovery/strategy.h),
+// resolved against the checkpoint policy, or one of the engine's own.
+enum class Rollback {
+  kCheckpoint,  // the last durable checkpoint
+  kStep,        // the last completed training step (the peers hold the live state)
   kMemory,      // multi-level: the last in-memory checkpoint if its copies survive
-  kAll,         // keep everything (elastic regrowth: no failure)
+  kWritten,     // the newest checkpoint written, of either level (the job's own host memory)
+  kAll,         // keep everything (a planned stop, elastic regrowth: no failure)
   kClean,       // SDC detected: the last durable checkpoint before the corruption
 };
 
@@ -70,19 +73,21 @@ class Replication {
       : s_(s),
         index_(index),
         options_(o),
-        strategy_(s.recovery.strategy),
+        entry_(find_strategy(s.recovery.strategy)),
+        strategy_(entry_.make(s)),
         checkpoints_(s.job.work_h, s.checkpoint),
         failures_(seed, index, sim::StreamPurpose::kFailures),
         repairs_(seed, index, sim::StreamPurpose::kRepairs),
         recovery_(seed, index, sim::StreamPurpose::kRecovery),
         repair_time_(*s.cluster.repair.distribution),
-        clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_)),
+        member_picks_(seed, index, sim::StreamPurpose::kMembers),
+        clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_,
+                                  needs_slots(s) ? &member_picks_ : nullptr)),
         clock_ignores_entries_(clock_->ignores_entries()),
         clock_proposes_(clock_->proposes()),
         clock_pins_slots_(clock_->pins_slots()),
         picks_(seed, index, sim::StreamPurpose::kCauses),
-        slot_aware_(s.cluster.domain_size > 0 || strategy_ == Strategy::kCheckpointless ||
-                    strategy_ == Strategy::kElastic || s.checkpoint.memory || clock_pins_slots_),
+        slot_aware_(needs_slots(s) || clock_pins_slots_),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
         pool_(s.cluster.spares) {
     if (s.cluster.sdc) {
@@ -94,10 +99,6 @@ class Replication {
       pool_mtbf_h_ = s.cluster.failure.node_mtbf_h;
     }
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
-    if (strategy_ == Strategy::kCheckpointless) {
-      const CheckpointlessSpec& c = s.recovery.checkpointless;
-      shards_.emplace(s.cluster.nodes, c.replicas, c.placement);
-    }
     if (s.checkpoint.memory) {
       // Gemini's group placement: neighbouring slots hold each other's copies.
       memory_copies_.emplace(s.cluster.nodes, s.checkpoint.memory->copies, Placement::kPacked);
@@ -110,6 +111,14 @@ class Replication {
         cause_cdf_.push_back((running += c.share) / total);
       result_.interruptions_by_cause.assign(s.cluster.causes.size(), 0);
     }
+  }
+
+  // Whether slots must be tracked one by one: failure domains, a strategy's or the in-memory
+  // level's state placed on slots, or per-node clocks that must drop the clock of a node
+  // leaving its slot without failing (SDC swaps, domains).
+  static bool needs_slots(const Scenario& s) {
+    return s.cluster.domain_size > 0 || find_strategy(s.recovery.strategy).tracks_slots ||
+           s.checkpoint.memory || (s.cluster.sdc && has_node_clocks(s.cluster.failure));
   }
 
   ReplicationResult run() {
@@ -179,36 +188,25 @@ class Replication {
   void plan_fill(double fill) {
     fill_pending_ = empty_slots_ > 0;
     plan_.fill = fill;
-    const bool swaps = empty_slots_ > 0 && !(kFull && strategy_ == Strategy::kRequeue);
+    const bool swaps = empty_slots_ > 0 && !(kFull && entry_.from_scheduler);
     plan_.swap_end = fill + (swaps ? s_.recovery.swap_h : 0.0);
-    plan_compute(plan_.swap_end, restore_in_memory() ? Bucket::kP2pTransfer : Bucket::kRestartLoad,
-                 1.0);
+    plan_compute(plan_.swap_end, restore_phase(), 1.0);
   }
 
-  // Restores state from `from` (its bucket says how), then computes at `speed`.
-  void plan_compute(double from, Bucket restore, double speed) {
-    plan_.restore = restore;
-    double restore_h = 0.0;
-    switch (restore) {
-      case Bucket::kP2pTransfer:
-        restore_h = s_.recovery.checkpointless.transfer_h;
-        break;
-      case Bucket::kReconfigure:
-        restore_h = s_.recovery.elastic.reconfigure_h;
-        break;
-      default:
-        restore_h = s_.recovery.restart_h +
-                    (kFull && memory_restore_ ? s_.checkpoint.memory->load_h : s_.recovery.load_h);
-    }
-    plan_.compute_start = from + restore_h;
+  // How the current recovery restores the job's state (the strategy's answer).
+  RestorePhase restore_phase() const {
+    if (!kFull) return {s_.recovery.restart_h + s_.recovery.load_h, Bucket::kRestartLoad};
+    return strategy_->restore(kept_, memory_restore_);
+  }
+
+  // Restores state from `from` (`restore` says how long and in which bucket), then computes
+  // at `speed`.
+  void plan_compute(double from, RestorePhase restore, double speed) {
+    plan_.restore = restore.bucket;
+    plan_.compute_start = from + restore.hours;
     // Multi-level: the boundary restored from is written, whichever level held it.
     stretch_ = checkpoints_.stretch(pos_, kFull && memory_copies_ ? held_ : durable_, speed);
     plan_.done = plan_.compute_start + checkpoints_.time_to_finish(stretch_);
-  }
-
-  bool restore_in_memory() const {
-    return kFull && strategy_ == Strategy::kCheckpointless && !from_checkpoint_ &&
-           !planned_restart_;
   }
 
   // Applies a planned fill once the clock has reached it.
@@ -217,8 +215,7 @@ class Replication {
   }
 
   void take_fill() {
-    if (!kFull || strategy_ != Strategy::kRequeue)
-      pool_ -= empty_slots_;  // requeue: the scheduler's nodes
+    if (!kFull || !entry_.from_scheduler) pool_ -= empty_slots_;  // else the scheduler's nodes
     empty_slots_ = 0;
     for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
     empty_list_.clear();
@@ -242,7 +239,7 @@ class Replication {
 
   // Books the plan up to an interruption at t and moves the job's position to what `keep`
   // keeps of the progress reached; the rest, and any write cut short, is lost.
-  void interrupt(double t, const CheckpointSchedule::Cut& cut, Keep keep) {
+  void interrupt(double t, const CheckpointSchedule::Cut& cut, Rollback keep) {
     book_phases(t);
     double reached = pos_, boundary = pos_, partial = 0.0;
     if (t > plan_.compute_start) {
@@ -250,23 +247,31 @@ class Replication {
       boundary = cut.boundary;
       partial = cut.partial_h;
       durable_ = std::max(durable_, cut.durable);
+      written_ = std::max(written_, cut.written);
       // A clean checkpoint still persisting at the corruption is durable by now, or abandoned.
       if (kFull && sdc_pending_) corruption_.clean = std::min(corruption_.clean, durable_);
       result_.bucket(Bucket::kCheckpoint) += cut.checkpoint_h;
       book_degraded(reached - stretch_.from);
     }
     double target = reached;
-    if (keep == Keep::kCheckpoint) {
+    if (keep == Rollback::kCheckpoint) {
       target = rollback_position();
-    } else if (keep == Keep::kMemory) {
+    } else if (keep == Rollback::kMemory) {
       memory_restore_ = !memory_lost_;
       if (!memory_restore_) held_ = durable_;  // the newer in-memory state is gone
       target = std::max(checkpoints_.position(held_), planned_checkpoint_);
-    } else if (keep == Keep::kStep) {
+    } else if (keep == Rollback::kStep) {
       const double step = s_.job.step_h;
       target = std::max(boundary, std::floor(reached / step) * step);
-    } else if (keep == Keep::kClean) {
+    } else if (keep == Rollback::kWritten) {
+      target = std::max(checkpoints_.position(std::max(written_, held_)), planned_checkpoint_);
+    } else if (keep == Rollback::kClean) {
       target = roll_back_before_corruption();
+    }
+    // A restore from storage leaves no newer checkpoint in the hosts' memory.
+    if (kFull && keep != Rollback::kAll && keep != Rollback::kWritten && keep != Rollback::kStep &&
+        !memory_restore_) {
+      written_ = durable_;
     }
     result_.bucket(Bucket::kLost) += reached - target + partial;
     pos_ = target;
@@ -307,12 +312,13 @@ class Replication {
     if (!recovering_ || t < plan_.compute_start) return;
     recovering_ = false;
     ++result_.recoveries;
-    if (kFull && strategy_ == Strategy::kCheckpointless) {
-      if (!from_checkpoint_ && !planned_restart_) ++result_.peer_recoveries;
-      from_checkpoint_ = false;
-      shards_->restore_all();  // replacements hold their shards; or a checkpoint rebuilt all
+    if (kFull) {
+      // Every recovery restores the state from memory (the peers', or the job's own hosts')
+      // or from storage: recoveries = peer_recoveries + fallbacks when either is possible.
+      if (peer_capable_) ++(restored_from_memory() ? result_.peer_recoveries : result_.fallbacks);
+      policy_restore_ = false;
+      strategy_->resumed();
     }
-    if (kFull && memory_copies_) ++(memory_restore_ ? result_.peer_recoveries : result_.fallbacks);
     if (options_.record_recoveries) result_.recovery_h.push_back(plan_.compute_start - episode_);
   }
 
@@ -358,24 +364,21 @@ class Replication {
     // the one already gone (its replacement fails while pulling its state, or a restarted
     // process fails again): that is not a second fault, and counting it made the ratio
     // second_fault_fallbacks / second_faults fall below Gemini's 1/(N-1) for two replicas.
-    const bool second_fault =
-        kFull && shards_ && shards_->copies_down() == 1 && !shards_->down(slot);
-    bool shard_lost = false;
-    switch (cause ? cause->handling : Handling::kSwap) {
+    const Handling handling = cause ? cause->handling : Handling::kSwap;
+    if (kFull) strategy_->failure_begins(slot);
+    switch (handling) {
       case Handling::kRestart:  // the node stays in its slot and is not repaired
-        shard_lost = lose_copies(slot);
+        lose_state(slot);
         break;
       case Handling::kSwap:
-        shard_lost = lose_copies(slot);
+        lose_state(slot);
         vacate(slot, t, repair_for(cause));
         break;
       case Handling::kDomain:
-        shard_lost = vacate_domain(slot, t, repair_for(cause));
+        vacate_domain(slot, t, repair_for(cause));
         break;
     }
-    Keep keep = kFull && memory_copies_ ? Keep::kMemory : Keep::kCheckpoint;
-    if (kFull && shards_) keep = count_shard_losses(second_fault, shard_lost);
-    interrupt(t, cut, keep);
+    interrupt(t, cut, rollback_after_failure(handling));
     begin_recovery(t, s_.recovery.detect_h);
   }
 
@@ -434,43 +437,55 @@ class Replication {
     ++result_.sdc_detections;
     const bool swap = !corruption_.node_gone;
     const std::int64_t slot = corruption_.slot;
-    interrupt(t, cut_at(t), Keep::kClean);  // wipes the corruption
+    kept_ = Keep::kPolicy;  // the clean state is in storage only
+    policy_restore_ = true;
+    interrupt(t, cut_at(t), Rollback::kClean);  // wipes the corruption
     if (swap) {
-      if (slot >= 0) lose_copies(slot);
+      if (slot >= 0) {
+        lose_state(slot);
+        clock_->node_left(t, slot);
+      }
       vacate(slot, t, repair_time_);
     }
     begin_recovery(t, 0.0);
   }
 
-  // A domain failure: every occupied slot of the failing node's domain empties. Returns true if
-  // that took a checkpointless shard's last copy. (Out of line, as the rare paths below: the
-  // common failure path stays small.)
-  [[gnu::noinline]] bool vacate_domain(std::int64_t slot, double t,
+  // A domain failure: every occupied slot of the failing node's domain empties. (Out of line,
+  // as the rare paths below: the common failure path stays small.)
+  [[gnu::noinline]] void vacate_domain(std::int64_t slot, double t,
                                        const RepairDistribution& repair) {
     const std::int64_t first = slot / s_.cluster.domain_size * s_.cluster.domain_size;
     const std::int64_t last = std::min(first + s_.cluster.domain_size, s_.cluster.nodes);
-    bool shard_lost = false;
     for (std::int64_t i = first; i < last; ++i) {
       if (!occupied_[static_cast<std::size_t>(i)]) continue;
-      shard_lost |= lose_copies(i);
+      lose_state(i);
+      if (i != slot) clock_->node_left(t, i);  // the failing node's clock has fired
       vacate(i, t, repair);
     }
-    return shard_lost;
   }
 
-  // Checkpointless: counts second faults and fallbacks; a recovery keeps the step in progress
-  // unless it has fallen back to the checkpoint.
-  [[gnu::noinline]] Keep count_shard_losses(bool second_fault, bool shard_lost) {
-    if (second_fault) {
-      ++result_.second_faults;
-      if (shard_lost) ++result_.second_fault_fallbacks;
+  // What a failure handled as `handling` keeps: the strategy's answer, unless this recovery
+  // already restores from storage (or follows a planned stop): the processes restart then,
+  // and so the checkpoint policy decides, for this failure and the rest of the recovery.
+  Rollback rollback_after_failure(Handling handling) {
+    if (!kFull) return Rollback::kCheckpoint;
+    const Keep keep = strategy_->keep_after_failure(handling, result_);
+    kept_ = policy_restore_ || planned_restart_ ? Keep::kPolicy : keep;
+    switch (kept_) {
+      case Keep::kStep:
+        return Rollback::kStep;
+      case Keep::kWritten:
+        return Rollback::kWritten;
+      case Keep::kPolicy:
+        break;
     }
-    if (shard_lost && !from_checkpoint_) {
-      from_checkpoint_ = true;
-      ++result_.fallbacks;
-    }
-    return from_checkpoint_ ? Keep::kCheckpoint : Keep::kStep;
+    policy_restore_ = true;
+    return memory_copies_ ? Rollback::kMemory : Rollback::kCheckpoint;
   }
+
+  // This recovery restores the state from memory: a strategy's own (peers, host memory), or
+  // the in-memory level's copies.
+  bool restored_from_memory() const { return kept_ != Keep::kPolicy || memory_restore_; }
 
   // Multi-level: a write completed since the last interruption put fresh copies of the newest
   // checkpoint on every node, the replacements included.
@@ -481,20 +496,30 @@ class Replication {
     memory_lost_ = false;
   }
 
-  // The node in `slot` loses the state copies it holds (its process is gone). Returns true if
-  // that took a checkpointless shard's last copy.
-  bool lose_copies(std::int64_t slot) {
-    if (!kFull) return false;
+  // The node in `slot` loses the state it holds (its process is gone): its in-memory
+  // checkpoint copies, and whatever the strategy keeps there.
+  void lose_state(std::int64_t slot) {
+    if (!kFull) return;
     if (memory_copies_ && memory_copies_->lose(slot)) memory_lost_ = true;
-    return shards_ && shards_->lose(slot);
+    strategy_->state_lost(slot);
   }
 
   // Nodes do not fail during a planned stop. A per-node clock's failure is found and fixed by
   // the maintenance instead: that node's clock restarts, as new, when the window ends.
   [[gnu::noinline]] void void_during_maintenance() {
+    const std::int64_t slot = clock_pins_slots_ ? clock_->next_slot() : -1;
     clock_->take_failure();
-    if (!clock_proposes_) clock_->nodes_entered(maintenance_end_, 1);
+    if (!clock_proposes_) enter_clocks(maintenance_end_, slot >= 0 ? std::span(&slot, 1) : none_, 1);
     schedule_failure();
+  }
+
+  // Fresh nodes entered `count` slots at t (named by `slots` when the clock names slots).
+  void enter_clocks(double t, std::span<const std::int64_t> slots, std::int64_t count) {
+    if (clock_pins_slots_) {
+      clock_->nodes_entered(t, slots);
+    } else {
+      clock_->nodes_entered(t, count);
+    }
   }
 
   // Planned maintenance (docs/model.md): whatever its phase, the job stops; if it holds
@@ -507,7 +532,8 @@ class Replication {
     const MaintenanceSpec& m = s_.cluster.maintenance;
     queue_.schedule_at(t + m.every_h, EventKind::kMaintenance);
     close_recovery_if_resumed(t);
-    interrupt(t, cut_at(t), Keep::kAll);
+    interrupt(t, cut_at(t), Rollback::kAll);
+    kept_ = Keep::kPolicy;  // the peers' state went down with the cluster
     double write_h = 0.0;
     if (pos_ > rollback_position()) {
       write_h = s_.checkpoint.write_h + s_.checkpoint.persist_h;
@@ -528,7 +554,7 @@ class Replication {
     plan_.detect_end = maintenance_end_;
     plan_.hold = Bucket::kMaintenance;
     if (fill_pending) {  // nodes already secured (spares, or the scheduler's): keep them
-      plan_.acquire = strategy_ == Strategy::kRequeue ? Bucket::kQueue : Bucket::kDetect;
+      plan_.acquire = entry_.from_scheduler ? Bucket::kQueue : Bucket::kDetect;
       plan_fill(std::max(maintenance_end_, pending_at));
       commit_fill_if_certain();
       return;
@@ -565,7 +591,7 @@ class Replication {
       empty_list_.push_back(slot);
     }
     ++empty_slots_;
-    if (kFull && strategy_ == Strategy::kRequeue) return;
+    if (kFull && entry_.from_scheduler) return;
     in_repair_.add(t + repair.sample(repairs_));
     ++result_.repairs;
   }
@@ -579,10 +605,10 @@ class Replication {
     plan_ = Timeline{};
     plan_.start = t;
     plan_.detect_end = t + detect_h;
-    if (kFull && strategy_ == Strategy::kRequeue) {
+    if (kFull && entry_.from_scheduler) {
       release_all_slots();
       plan_.acquire = Bucket::kQueue;
-      plan_fill(plan_.detect_end + s_.recovery.queue->sample(recovery_));
+      plan_fill(plan_.detect_end + strategy_->queue_hours(recovery_));
       commit_fill_if_certain();
       return;
     }
@@ -591,6 +617,7 @@ class Replication {
 
   // Requeue: the job gives up every node at once; the scheduler hands back a full set.
   [[gnu::noinline]] void release_all_slots() {
+    clock_->all_left();
     empty_slots_ = s_.cluster.nodes;
     if (!slot_aware_) return;
     empty_list_.clear();
@@ -662,15 +689,13 @@ class Replication {
     recovery_waited_ = true;
     // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.
     spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
-    if (kFull && strategy_ == Strategy::kElastic) {
-      const std::int64_t groups = s_.cluster.nodes / s_.recovery.elastic.dp_group_nodes;
-      const std::int64_t alive = groups - groups_with_empty_slots();
-      if (alive > 0) {
+    if (kFull) {
+      const double speed = strategy_->degraded_speed(empty_list_);
+      if (speed > 0.0) {
         degraded_ = true;
         fill_pending_ = false;
         plan_.fill = plan_.swap_end = t;
-        plan_compute(t, Bucket::kRestartLoad,
-                     static_cast<double>(alive) / static_cast<double>(groups));
+        plan_compute(t, restore_phase(), speed);
         return;
       }
     }
@@ -679,19 +704,8 @@ class Replication {
     plan_.swap_end = plan_.compute_start = plan_.done = kNever;
   }
 
-  // Elastic: a data-parallel group with an empty slot cannot compute. A domain failure can
-  // empty several slots of one group, so the groups are counted, not the slots.
-  std::int64_t groups_with_empty_slots() {
-    group_scratch_.clear();
-    for (const std::int64_t slot : empty_list_) {
-      group_scratch_.push_back(slot / s_.recovery.elastic.dp_group_nodes);
-    }
-    std::sort(group_scratch_.begin(), group_scratch_.end());
-    return std::unique(group_scratch_.begin(), group_scratch_.end()) - group_scratch_.begin();
-  }
-
-  // Elastic: enough spares have come back; the job regrows to full size, keeping its
-  // progress, and pays the reconfiguration.
+  // Enough spares have come back to a job computing degraded: it regrows to full size,
+  // keeping its progress, swaps the nodes in and reconfigures (the strategy's regrow phase).
   void regrow(double t) {
     if (t < plan_.compute_start) {
       // The shrunken job is still restarting and loading its checkpoint: it has no progress in
@@ -704,18 +718,18 @@ class Replication {
       return;
     }
     close_recovery_if_resumed(t);
-    interrupt(t, cut_at(t), Keep::kAll);
+    interrupt(t, cut_at(t), Rollback::kAll);
     const std::int64_t entering = empty_slots_;
+    if (!clock_ignores_entries_) {
+      enter_clocks(t, empty_list_, entering);
+      schedule_failure();
+    }
     take_fill();
     degraded_ = false;
     plan_ = Timeline{};
     plan_.start = plan_.detect_end = plan_.fill = t;
     plan_.swap_end = t + s_.recovery.swap_h;
-    plan_compute(plan_.swap_end, Bucket::kReconfigure, 1.0);
-    if (!clock_ignores_entries_) {
-      clock_->nodes_entered(t, entering);
-      schedule_failure();
-    }
+    plan_compute(plan_.swap_end, strategy_->regrow(), 1.0);
   }
 
   // The new nodes' clocks start at the fill. The fill is certain once no failure can come
@@ -723,7 +737,7 @@ class Replication {
   void commit_fill_if_certain() {
     if (clock_ignores_entries_ || fill_committed_ || !fill_pending_) return;
     if (clock_->next_failure() < plan_.fill) return;
-    clock_->nodes_entered(plan_.fill, empty_slots_);
+    enter_clocks(plan_.fill, empty_list_, empty_slots_);
     fill_committed_ = true;
     schedule_failure();
   }
@@ -744,13 +758,16 @@ class Replication {
   const Scenario& s_;
   const std::uint64_t index_;
   const ReplicationOptions options_;
-  const Strategy strategy_;
+  const StrategyEntry& entry_;
+  const std::unique_ptr<RecoveryStrategy> strategy_;
+  const bool peer_capable_ = s_.restores_from_peers();  // recoveries count peer or fallback
   const CheckpointSchedule checkpoints_;
   sim::RandomStream failures_;
   sim::RandomStream repairs_;
   sim::RandomStream recovery_;  // requeue times
   const RepairDistribution& repair_time_;
   sim::EventQueue<EventKind> queue_;
+  sim::PickStream member_picks_;  // which node of a cohort fails (per-node clocks, slots tracked)
   std::unique_ptr<FailureClock> clock_;
   const bool clock_ignores_entries_;
   const bool clock_proposes_;
@@ -760,9 +777,8 @@ class Replication {
   const double nodes_d_;
   std::vector<std::uint8_t> occupied_;       // per slot, only when slot_aware_
   std::vector<std::int64_t> empty_list_;     // emptied slots awaiting the fill
-  std::vector<std::int64_t> group_scratch_;  // elastic: groups of the empty slots
+  static constexpr std::span<const std::int64_t> none_{};
   std::vector<double> cause_cdf_;
-  std::optional<ShardMap> shards_;         // checkpointless only
   std::optional<ShardMap> memory_copies_;  // multi-level only: copies of checkpoint held_
   std::int64_t held_ = 0;                  // multi-level: newest boundary written (either level)
   bool memory_lost_ = false;               // ... and some group has lost every copy of it
@@ -775,7 +791,8 @@ class Replication {
   bool recovery_waited_ = false;      // this recovery already counted in spare_waits
   bool degraded_ = false;             // elastic: computing on fewer groups, awaiting spares
   bool recovering_ = false;           // between an interruption and computing again
-  bool from_checkpoint_ = false;      // checkpointless: this recovery fell back to a checkpoint
+  Keep kept_ = Keep::kPolicy;         // what the current recovery restores (the last failure's)
+  bool policy_restore_ = false;       // ... and it restores by the checkpoint policy from now on
   bool planned_restart_ = false;      // restarting after maintenance: state from the checkpoint
   double episode_ = 0.0;              // when the current recovery began
   double maintenance_end_ = -kNever;  // end of the last planned stop
@@ -785,6 +802,7 @@ class Replication {
   CheckpointSchedule::Stretch stretch_;
   double pos_ = 0.0;                 // progress the current stretch starts from
   std::int64_t durable_ = 0;         // last durable checkpoint boundary (0 = start of job)
+  std::int64_t written_ = 0;         // newest boundary written since the last storage restore
   double planned_checkpoint_ = 0.0;  // progress saved by the last planned stop's checkpoint
   std::int64_t empty_slots_ = 0;
   std::int64_t pool_;
@@ -810,7 +828,8 @@ class Replication {
 namespace {
 // Whether a scenario needs Replication<true> (see the class comment).
 bool full_features(const Scenario& s) {
-  return s.recovery.strategy != Strategy::kHotSpare || s.checkpoint.memory ||
+  return !find_strategy(s.recovery.strategy).plain || s.checkpoint.memory ||
+         (s.cluster.domain_size > 0 && has_node_clocks(s.cluster.failure)) ||
          s.cluster.maintenance.every_h > 0.0 || s.cluster.sdc || s.cluster.pool_failures ||
          s.cluster.failure.model == "trace";
 }

@@ -133,16 +133,6 @@ struct CheckpointSpec {
   std::optional<MemoryLevelSpec> memory;  // multi-level: in-memory copies between persistent ones
 };
 
-// How the job gets going again after a failure (models/recovery/, docs/model.md).
-enum class Strategy {
-  kHotSpare,        // fill from the spare pool, restart + load from the last checkpoint
-  kCheckpointless,  // peers hold replicated state: replacements pull it, no rollback
-  kRequeue,         // no spares: the scheduler hands back a healthy node set after a queue
-  kElastic,         // run on the surviving data-parallel groups until spares arrive
-};
-
-const char* to_string(Strategy s);
-
 // Where the replicas of one state shard sit (checkpointless).
 enum class Placement {
   kSpread,  // holders of a shard are nodes.size / replicas apart: in different domains
@@ -160,8 +150,17 @@ struct ElasticSpec {
   double reconfigure_h = 0.0;       // regrowing to full size when spares arrive
 };
 
+// In-process restart's own parameters (models/recovery/in_process.cpp).
+struct InProcessSpec {
+  double rebuild_h = 0.0;  // rebuilding the communicators; the surviving ranks stay up
+  double load_h = 0.0;     // reloading the state from the job's own host memory
+  bool given = false;      // recovery.in_process was in the scenario
+};
+
+// How the job gets going again after a failure: `strategy` names a registered strategy
+// (models/recovery/registry.cpp); each strategy's own section is read whichever is chosen.
 struct RecoverySpec {
-  Strategy strategy = Strategy::kHotSpare;
+  std::string strategy = "hot_spare";
   double detect_h = 0.0;
   double swap_h = 0.0;
   double restart_h = 0.0;
@@ -169,6 +168,7 @@ struct RecoverySpec {
   CheckpointlessSpec checkpointless;                // strategy checkpointless only
   ElasticSpec elastic;                              // strategy elastic only
   std::shared_ptr<const RepairDistribution> queue;  // strategy requeue only
+  InProcessSpec in_process;                         // strategy in_process only
 };
 
 // Hot-spare recovery with these phase durations (hours).
@@ -215,13 +215,10 @@ struct Scenario {
   std::int64_t gpus() const { return cluster.nodes * cluster.gpus_per_node; }
   // Recoveries can restore state from the peers' memory (and fall back to a checkpoint):
   // checkpointless recovery, or multi-level checkpoints.
-  bool restores_from_peers() const {
-    return recovery.strategy == Strategy::kCheckpointless || checkpoint.memory.has_value();
-  }
+  // (Both defined with the strategies' registry, models/recovery/registry.cpp.)
+  bool restores_from_peers() const;
   // Hot spares held (and paid) for the run; a requeued job holds none.
-  std::int64_t held_spares() const {
-    return recovery.strategy == Strategy::kRequeue ? 0 : cluster.spares;
-  }
+  std::int64_t held_spares() const;
 };
 
 }  // namespace goodsim::models

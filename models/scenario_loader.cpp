@@ -49,10 +49,6 @@ std::vector<CauseSpec> read_causes(const ConfigNode& list, const ClusterSpec& c)
       if (cause.handling == Handling::kDomain && c.domain_size == 0) {
         throw h->error("handling 'domain' needs cluster.domain_size (nodes per failure domain)");
       }
-      if (cause.handling == Handling::kDomain && c.failure.model == "weibull") {
-        throw h->error(
-            "handling 'domain' needs the exponential or trace failure model in this version");
-      }
     }
     if (const ConfigNode* rep = r.optional("repair")) {
       cause.repair.distribution = read_repair_distribution(*rep);
@@ -76,17 +72,12 @@ MaintenanceSpec read_maintenance(const ConfigNode& n) {
   return m;
 }
 
-SdcSpec read_sdc(const ConfigNode& n, const FailureSpec& failure) {
+SdcSpec read_sdc(const ConfigNode& n) {
   MapReader r(n);
   SdcSpec sdc;
   sdc.node_mtbf_h = positive_hours(r.required("node_mtbf"));
   sdc.detect_h = non_negative_hours(r.required("detect"));
   r.finish();
-  // The node behind a corruption leaves its slot without failing; a per-node Weibull clock
-  // cannot drop one node's clock (the same limit as handling 'domain').
-  if (failure.model == "weibull") {
-    throw n.error("cluster.sdc needs the exponential or trace failure model in this version");
-  }
   return sdc;
 }
 
@@ -108,7 +99,7 @@ ClusterSpec read_cluster(const ConfigNode& n) {
   if (const ConfigNode* causes = r.optional("causes")) c.causes = read_causes(*causes, c);
   if (const ConfigNode* m = r.optional("maintenance")) c.maintenance = read_maintenance(*m);
   if (const ConfigNode* p = r.optional("pool_failures")) c.pool_failures = p->as_bool();
-  if (const ConfigNode* sdc = r.optional("sdc")) c.sdc = read_sdc(*sdc, c.failure);
+  if (const ConfigNode* sdc = r.optional("sdc")) c.sdc = read_sdc(*sdc);
   r.finish();
   bind_failure_trace(c);
   return c;
@@ -223,14 +214,6 @@ MonteCarloSpec read_montecarlo(const ConfigNode* n) {
   return m;
 }
 
-// `key` (present in the scenario) works only with hot-spare recovery in this version.
-void require_hot_spare(const ConfigNode& root, const Scenario& s, const std::string& key) {
-  if (s.recovery.strategy == Strategy::kHotSpare) return;
-  throw sim::find_path(root, key)->error(
-      key + " works with recovery.strategy hot_spare only in this version, got " +
-      to_string(s.recovery.strategy));
-}
-
 // A planned stop (its checkpoint and the maintenance) must end before the next one is due:
 // each stop then runs whole, and the job gets to compute between two stops.
 void check_maintenance_fits(const ConfigNode& root, const Scenario& s) {
@@ -259,12 +242,7 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h(), s.cluster.nodes);
   check_maintenance_fits(root, s);
   s.recovery = read_recovery(r.optional("recovery"), s.cluster, s.job);
-  // Checkpointless keeps its own in-memory state; requeue and elastic change the node set
-  // the copies live on.
-  if (s.checkpoint.memory) require_hot_spare(root, s, "checkpoint.memory");
-  // Checkpointless peers, a requeued node set and a shrunken elastic job would each need
-  // their own answer to "where is the last clean state"; not modelled yet.
-  if (s.cluster.sdc) require_hot_spare(root, s, "cluster.sdc");
+  check_recovery(root, s);
   s.cost = read_cost(r.optional("cost"));
   s.montecarlo = read_montecarlo(r.optional("montecarlo"));
   r.optional("sweep");  // read by models/sweep (goodsim sweep); a scenario is its base point

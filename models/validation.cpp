@@ -344,7 +344,7 @@ void hyperpod_cases(std::vector<ValidationRow>& rows, unsigned threads) {
   restart.checkpoint.write_h = 0.5 * kMin;
   restart.recovery = hot_spare_recovery(1 * kMin, 5 * kMin, 10 * kMin, 5 * kMin);
   Scenario peers = restart;
-  peers.recovery.strategy = Strategy::kCheckpointless;
+  peers.recovery.strategy = "checkpointless";
   peers.recovery.swap_h = 0.5 * kMin;
   peers.recovery.checkpointless = {2, transfer_hours(8.8, 400.0), Placement::kSpread};
   const RunSummary a = simulate_recoveries(restart, 400, threads);
@@ -393,7 +393,7 @@ void gemini_case(std::vector<ValidationRow>& rows, unsigned threads) {
   s.job.step_h = 10.0 / 3600.0;
   s.checkpoint.interval_h = 1.0;
   s.recovery = hot_spare_recovery(30 * kMin, 0.0, 1 * kMin, 1 * kMin);
-  s.recovery.strategy = Strategy::kCheckpointless;
+  s.recovery.strategy = "checkpointless";
   s.recovery.checkpointless = {group, 0.0, Placement::kSpread};
   const auto results = run_replications(s, RunOptions{200, kSeed, threads, {}});
   std::int64_t second = 0, lost = 0;

@@ -20,6 +20,7 @@ enum class StreamPurpose : std::uint32_t {
   kCauses = 5,        // which slot and which cause a failure hits
   kPoolFailures = 6,  // failures of idle spares (cluster.pool_failures)
   kSdc = 7,           // silent data corruptions (cluster.sdc) and the node behind each
+  kMembers = 8,       // which node of a Weibull cohort fails, when slots are tracked
 };
 
 class RandomStream {

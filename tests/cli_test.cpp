@@ -178,11 +178,6 @@ const BadScenario kBadScenarios[] = {
      "checkpoint.memory", "needs an explicit checkpoint.interval"},
     {"MemoryWithoutInterval", "  write: 2min\n", "  write: 2min\n  memory: {copies: 2}\n",
      "  memory: {copies: 2}", "checkpoint.memory", "missing required key 'interval'"},
-    {"MemoryWithRequeue", "  write: 2min\nrecovery:\n  strategy: hot_spare\n",
-     "  write: 2min\n  memory: {interval: 5min}\nrecovery:\n  strategy: requeue\n"
-     "  queue: {model: fixed, mean: 1h}\n",
-     "  memory: {interval: 5min}", "checkpoint.memory",
-     "works with recovery.strategy hot_spare only in this version, got requeue"},
     // Planned maintenance.
     {"MaintenanceEveryZero", "    mean: 24h\n",
      "    mean: 24h\n  maintenance: {every: 0h, duration: 4h}\n",

@@ -257,17 +257,6 @@ const BadScenario kBadSdc[] = {
      "cluster.sdc", "unknown key 'latency'; expected one of: node_mtbf, detect"},
     {"NotAMap", "  sdc:\n    node_mtbf: 100000h\n    detect: 2h\n", "  sdc: yes\n", "  sdc: yes",
      "cluster.sdc", "expected a map"},
-    {"WithWeibull", "    model: exponential\n", "    model: weibull\n    shape: 0.8\n",
-     "    node_mtbf: 100000h", "cluster.sdc",
-     "cluster.sdc needs the exponential or trace failure model"},
-    {"WithCheckpointless", "strategy: hot_spare", "strategy: checkpointless",
-     "    node_mtbf: 100000h", "cluster.sdc",
-     "works with recovery.strategy hot_spare only in this version, got "
-     "checkpointless"},
-    {"WithRequeue", "strategy: hot_spare", "strategy: requeue", "    node_mtbf: 100000h",
-     "cluster.sdc", "works with recovery.strategy hot_spare only in this version, got requeue"},
-    {"WithElastic", "strategy: hot_spare", "strategy: elastic", "    node_mtbf: 100000h",
-     "cluster.sdc", "works with recovery.strategy hot_spare only in this version, got elastic"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Sdc, BadSdcTest, ::testing::ValuesIn(kBadSdc),

@@ -49,7 +49,7 @@ Scenario cluster(std::int64_t nodes, double system_mtbf_h, double work_h) {
 // Checkpointless with `replicas` copies of the state; recovery restarts at once and the peer
 // transfer takes `transfer_h`.
 Scenario checkpointless(Scenario s, std::int64_t replicas, Placement placement, double transfer_h) {
-  s.recovery.strategy = Strategy::kCheckpointless;
+  s.recovery.strategy = "checkpointless";
   s.recovery.checkpointless.replicas = replicas;
   s.recovery.checkpointless.placement = placement;
   s.recovery.checkpointless.transfer_h = transfer_h;
@@ -433,7 +433,7 @@ TEST(AsyncCheckpoint, AFailureDuringAPersistRollsBackToThePreviousCheckpoint) {
 // Elastic.
 
 Scenario elastic(Scenario s, std::int64_t dp_group_nodes, double reconfigure_h) {
-  s.recovery.strategy = Strategy::kElastic;
+  s.recovery.strategy = "elastic";
   s.recovery.elastic.dp_group_nodes = dp_group_nodes;
   s.recovery.elastic.reconfigure_h = reconfigure_h;
   return s;
@@ -561,7 +561,7 @@ TEST(Elastic, SparesBackBeforeTheDegradedJobComputesMakeItAHotSpareRecovery) {
 // ---------------------------------------------------------------------------------------------
 // Every strategy: exact accounting, with a taxonomy and async checkpoints.
 
-Scenario everything(Strategy strategy, PersistOverlap overlap) {
+Scenario everything(const std::string& strategy, PersistOverlap overlap) {
   Scenario s = cluster(16, 5.0, 100.0);
   s.cluster.spares = 3;
   s.cluster.repair.distribution = exponential_repair(2.0);
@@ -584,10 +584,10 @@ Scenario everything(Strategy strategy, PersistOverlap overlap) {
 }
 
 TEST(EveryStrategy, BucketsAddUpToTheWallTimeAndProductiveIsTheWork) {
-  for (const Strategy strategy :
-       {Strategy::kHotSpare, Strategy::kCheckpointless, Strategy::kRequeue, Strategy::kElastic}) {
+  for (const std::string strategy :
+       {"hot_spare", "checkpointless", "requeue", "elastic"}) {
     for (const PersistOverlap overlap : {PersistOverlap::kStall, PersistOverlap::kSkip}) {
-      SCOPED_TRACE(to_string(strategy));
+      SCOPED_TRACE(strategy);
       SCOPED_TRACE(overlap == PersistOverlap::kStall ? "stall" : "skip");
       const Scenario s = everything(strategy, overlap);
       for (const ReplicationResult& r : run_replications(s, RunOptions{60, 51, 1, {}})) {
@@ -602,17 +602,17 @@ TEST(EveryStrategy, AccountingIsExactWithWeibullFailuresAndPackedReplicas) {
   // Weibull clocks restart for nodes entering slots (hot_spare and elastic allow them);
   // restart and swap causes only, as the loader demands;
   // packed replicas make domain failures fall back (checkpointless).
-  Scenario weibull = everything(Strategy::kHotSpare, PersistOverlap::kSkip);
+  Scenario weibull = everything("hot_spare", PersistOverlap::kSkip);
   weibull.cluster.failure.model = "weibull";
   weibull.cluster.failure.weibull_shape = 0.7;
   weibull.cluster.domain_size = 0;  // domain failures need exponential ones (scenario_loader)
   weibull.cluster.causes.pop_back();
   Scenario elastic_weibull = weibull;
-  elastic_weibull.recovery.strategy = Strategy::kElastic;
-  Scenario packed = everything(Strategy::kCheckpointless, PersistOverlap::kStall);
+  elastic_weibull.recovery.strategy = "elastic";
+  Scenario packed = everything("checkpointless", PersistOverlap::kStall);
   packed.recovery.checkpointless.placement = Placement::kPacked;
   for (const Scenario& s : {weibull, elastic_weibull, packed}) {
-    SCOPED_TRACE(to_string(s.recovery.strategy));
+    SCOPED_TRACE(s.recovery.strategy);
     for (const ReplicationResult& r : run_replications(s, RunOptions{60, 52, 1, {}})) {
       EXPECT_GT(r.interruptions, 0);
       expect_exact_accounting(s, r);
@@ -627,7 +627,7 @@ TEST(Requeue, HoldsNoSparesAndWaitsInTheQueueInstead) {
   Scenario s = cluster(16, 5.0, 100.0);
   s.cluster.spares = 4;
   s.recovery = hot_spare_recovery(0.05, 0.1, 0.1, 0.05);
-  s.recovery.strategy = Strategy::kRequeue;
+  s.recovery.strategy = "requeue";
   s.recovery.queue = exponential_repair(0.5);
   s.checkpoint.interval_h = 1.0;
   s.checkpoint.write_h = 0.05;

@@ -513,9 +513,9 @@ TEST(SweepExpansion, TheStrategiesScenarioHasOneValidPointPerStrategy) {
   const std::string path = GOODSIM_SOURCE_DIR "/scenarios/strategies-16k.yaml";
   const ConfigNode root = sim::load_config_file(path);
   const auto points = models::expand_sweep(root, models::read_sweep(root), path);
-  const std::vector<models::Strategy> expected = {
-      models::Strategy::kHotSpare, models::Strategy::kCheckpointless, models::Strategy::kRequeue,
-      models::Strategy::kElastic};
+  const std::vector<std::string> expected = {
+      "hot_spare", "checkpointless", "requeue",
+      "elastic"};
   ASSERT_EQ(points.size(), expected.size());
   for (std::size_t i = 0; i < points.size(); ++i) {
     const models::Scenario& s = points[i].scenario;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "models/scenario.h"
@@ -34,14 +35,31 @@ class FailureClock {
   virtual bool pins_slots() const { return false; }
   // `count` fresh nodes entered empty slots at time t.
   virtual void nodes_entered(double t, std::int64_t count) = 0;
+  // Clocks that name slots (tracks_slots): fresh nodes entered these slots at time t.
+  virtual void nodes_entered(double t, std::span<const std::int64_t> slots) {
+    nodes_entered(t, static_cast<std::int64_t>(slots.size()));
+  }
+  // The node in `slot` left it at time t without failing (the rest of its failure domain
+  // failed, or it was swapped out): its clock is dropped. Clocks that name slots only.
+  virtual void node_left(double /*t*/, std::int64_t /*slot*/) {}
+  // Every node left its slot (a requeued job gave its node set back): every clock is dropped.
+  virtual void all_left() {}
   // True if nodes_entered is a no-op (memoryless clocks): the replication then skips the
   // bookkeeping that decides when a fill is certain.
   virtual bool ignores_entries() const { return false; }
 };
 
-// Builds the replication's clock; `rng` is the replication's failure stream.
+// Builds the replication's clock; `rng` is the replication's failure stream. With
+// `member_picks`, a clock with per-node clocks names the slot of each failure (pins_slots()),
+// drawing which node of a cohort fails from that stream: the failure times stay those drawn
+// without it.
 std::unique_ptr<FailureClock> make_failure_clock(const FailureSpec& spec, std::int64_t nodes,
-                                                 sim::RandomStream& rng);
+                                                 sim::RandomStream& rng,
+                                                 sim::PickStream* member_picks = nullptr);
+
+// True if the model gives each node in a slot a clock of its own (Weibull): a node that
+// leaves its slot without failing must then be named, so the replication tracks slots.
+bool has_node_clocks(const FailureSpec& spec);
 
 // Reads `cluster.failure` (model, node_mtbf and the model's own parameters).
 FailureSpec read_failure_spec(const sim::ConfigNode& node);

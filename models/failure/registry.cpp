@@ -8,11 +8,11 @@
 namespace goodsim::models {
 
 std::unique_ptr<FailureClock> make_exponential_clock(const FailureSpec&, std::int64_t,
-                                                     sim::RandomStream&);
+                                                     sim::RandomStream&, sim::PickStream*);
 std::unique_ptr<FailureClock> make_weibull_clock(const FailureSpec&, std::int64_t,
-                                                 sim::RandomStream&);
+                                                 sim::RandomStream&, sim::PickStream*);
 std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec&, std::int64_t,
-                                               sim::RandomStream&);
+                                               sim::RandomStream&, sim::PickStream*);
 void read_exponential_failure(sim::MapReader&, FailureSpec&);
 void read_weibull_failure(sim::MapReader&, FailureSpec&);
 void read_trace_failure(sim::MapReader&, FailureSpec&);
@@ -22,14 +22,15 @@ namespace {
 struct Entry {
   std::string_view name;
   bool takes_mtbf;  // false: the model derives the node MTBF itself (a trace)
+  bool node_clocks;  // each node in a slot has a clock of its own (not memoryless)
   void (*read)(sim::MapReader&, FailureSpec&);  // the model's own parameters
-  std::unique_ptr<FailureClock> (*make)(const FailureSpec&, std::int64_t, sim::RandomStream&);
+  std::unique_ptr<FailureClock> (*make)(const FailureSpec&, std::int64_t, sim::RandomStream&, sim::PickStream*);
 };
 
 constexpr std::array kFailureModels = {
-    Entry{"exponential", true, read_exponential_failure, make_exponential_clock},
-    Entry{"weibull", true, read_weibull_failure, make_weibull_clock},
-    Entry{"trace", false, read_trace_failure, make_trace_clock},
+    Entry{"exponential", true, false, read_exponential_failure, make_exponential_clock},
+    Entry{"weibull", true, true, read_weibull_failure, make_weibull_clock},
+    Entry{"trace", false, false, read_trace_failure, make_trace_clock},
 };
 
 const Entry* find(std::string_view name) {
@@ -41,11 +42,17 @@ const Entry* find(std::string_view name) {
 
 }  // namespace
 
+bool has_node_clocks(const FailureSpec& spec) {
+  const Entry* e = find(spec.model);
+  return e && e->node_clocks;
+}
+
 std::unique_ptr<FailureClock> make_failure_clock(const FailureSpec& spec, std::int64_t nodes,
-                                                 sim::RandomStream& rng) {
+                                                 sim::RandomStream& rng,
+                                                 sim::PickStream* member_picks) {
   const Entry* e = find(spec.model);
   if (!e) throw std::logic_error("unregistered failure model '" + spec.model + "'");
-  return e->make(spec, nodes, rng);
+  return e->make(spec, nodes, rng, member_picks);
 }
 
 FailureSpec read_failure_spec(const sim::ConfigNode& node) {
