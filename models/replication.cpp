@@ -369,6 +369,7 @@ class Replication {
     switch (handling) {
       case Handling::kRestart:  // the node stays in its slot and is not repaired
         lose_state(slot);
+        if (!clock_proposes_) restart_clock(t, slot);
         break;
       case Handling::kSwap:
         lose_state(slot);
@@ -444,6 +445,7 @@ class Replication {
       if (slot >= 0) {
         lose_state(slot);
         clock_->node_left(t, slot);
+        schedule_failure();
       }
       vacate(slot, t, repair_time_);
     }
@@ -462,6 +464,7 @@ class Replication {
       if (i != slot) clock_->node_left(t, i);  // the failing node's clock has fired
       vacate(i, t, repair);
     }
+    if (!clock_ignores_entries_) schedule_failure();  // per-node clocks were dropped
   }
 
   // What a failure handled as `handling` keeps: the strategy's answer, unless this recovery
@@ -510,6 +513,13 @@ class Replication {
     const std::int64_t slot = clock_pins_slots_ ? clock_->next_slot() : -1;
     clock_->take_failure();
     if (!clock_proposes_) enter_clocks(maintenance_end_, slot >= 0 ? std::span(&slot, 1) : none_, 1);
+    schedule_failure();
+  }
+
+  // A per-node clock that fired for a failure the node stays through (a restart cause) starts
+  // again, as new: the same rule as for a failure found by maintenance (docs/model.md).
+  [[gnu::noinline]] void restart_clock(double t, std::int64_t slot) {
+    enter_clocks(t, slot >= 0 ? std::span(&slot, 1) : none_, 1);
     schedule_failure();
   }
 
@@ -618,6 +628,8 @@ class Replication {
   // Requeue: the job gives up every node at once; the scheduler hands back a full set.
   [[gnu::noinline]] void release_all_slots() {
     clock_->all_left();
+    schedule_failure();
+    if (sdc_pending_) corruption_.node_gone = true;  // the corrupting node went back too
     empty_slots_ = s_.cluster.nodes;
     if (!slot_aware_) return;
     empty_list_.clear();
