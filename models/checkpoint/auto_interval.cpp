@@ -5,12 +5,14 @@
 #include <limits>
 #include <map>
 #include <numbers>
+#include <stdexcept>
 #include <vector>
 
 #include "models/daly.h"
 #include "models/replication.h"
 #include "sim/error.h"
 #include "sim/parallel.h"
+#include "sim/statistics.h"
 
 namespace goodsim::models {
 
@@ -25,11 +27,11 @@ namespace {
 constexpr std::uint64_t kSearchSeed = 0x6175746f;  // "auto"
 constexpr std::uint64_t kFirstIndex = std::uint64_t{1} << 62;
 
-constexpr double kBracketStep = std::numbers::ln2;  // walk from Daly's optimum by factors of 2
-const double kMaxShorter = std::log(1024.0);        // ... down to Daly / 1024 at most
-constexpr double kGridSpacing = 0.1;                // then 5 intervals 10.5 % apart
-constexpr int kGridHalf = 2;                        // (centre +- 2 spacings)
-constexpr int kMaxRecentres = 3;                    // the fitted vertex left the grid
+constexpr double kBracketStep = std::numbers::ln2;      // walk from Daly's optimum by factors of 2
+constexpr double kMaxShorter = 10 * std::numbers::ln2;  // ... down to Daly / 1024 at most
+constexpr double kGridSpacing = 0.1;                    // then 5 intervals 10.5 % apart
+constexpr int kGridHalf = 2;                            // (centre +- 2 spacings)
+constexpr int kMaxRecentres = 3;                        // the fitted vertex left the grid
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // Mean wall time of candidate intervals on the search's replications, each candidate simulated
@@ -176,7 +178,7 @@ GridFit fit_grid(WallTimes& f, double centre) {
     for (std::size_t j = 0; j < mean.size(); ++j) {
       held[j] = (sum[j] - (*walls[j])[i]) / static_cast<double>(n - 1);
     }
-    // Without a minimum, the vertex goes to the lower end of the grid.
+    // Without a minimum, the vertex goes to the end of the grid with the lower mean.
     const double vi = vertex(held);
     loo[i] = std::isfinite(vi) ? std::clamp(vi, -half, half)
                                : (held.front() < held.back() ? -half : half);
@@ -190,6 +192,9 @@ GridFit fit_grid(WallTimes& f, double centre) {
 }  // namespace
 
 AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions& options) {
+  if (options.replications < 2) {
+    throw std::invalid_argument("optimise_interval needs >= 2 replications (a jackknife)");
+  }
   const double m = base.system_mtbf_h(), delta = base.checkpoint.write_h;
   AutoInterval out;
   out.young_h = daly::young_interval(m, delta);
@@ -222,20 +227,11 @@ AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions
   const std::vector<double>& chosen = f.at(fit.x);
   const std::vector<double>& daly = f.at(x0);
   out.search.candidates = f.candidates();
-  std::vector<double> diff(chosen.size());
-  double sum = 0.0, sum_daly = 0.0, sum_diff = 0.0;
-  for (std::size_t i = 0; i < chosen.size(); ++i) {
-    sum += chosen[i];
-    sum_daly += daly[i];
-    diff[i] = chosen[i] - daly[i];
-    sum_diff += diff[i];
-  }
-  const double n = static_cast<double>(chosen.size());
-  out.mean_wall_h = sum / n;
-  out.daly_exact_mean_wall_h = sum_daly / n;
-  double ss = 0.0;
-  for (const double d : diff) ss += (d - sum_diff / n) * (d - sum_diff / n);
-  out.wall_difference_se_h = n > 1 ? std::sqrt(ss / (n - 1) / n) : 0.0;
+  out.mean_wall_h = f.mean(fit.x);
+  out.daly_exact_mean_wall_h = f.mean(x0);
+  std::vector<double> difference(chosen.size());
+  for (std::size_t i = 0; i < chosen.size(); ++i) difference[i] = chosen[i] - daly[i];
+  out.wall_difference_se_h = sim::summarize(difference).std_error;
   return out;
 }
 

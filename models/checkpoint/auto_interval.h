@@ -11,8 +11,8 @@
 namespace goodsim::models {
 
 // Replications per candidate interval (the search simulates about 9 candidates). On
-// llama3-16k they pin the optimum to 0.5 % (one standard error) in 0.11 s of one core, the
-// time of about 1,800 replications. Fewer would do for the wall time, whose bottom is flat (an
+// llama3-16k they pin the optimum to 0.5 % (one standard error) in 0.13 s of CPU, the time of
+// about 1,800 replications. Fewer would do for the wall time, whose bottom is flat (an
 // interval 5 % off the optimum costs 0.02 % of it), but rare rollbacks (checkpointless
 // fallbacks, about one run in 50 on strategies-16k) must still show up among the replications
 // for the search to weigh them.
