@@ -206,8 +206,16 @@ int sweep_command(const std::vector<std::string>& args) {
   run.fingerprint =
       sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times);
   // Once every point is valid: `auto` is each point's own optimum (its MTBF, spares, ...).
-  for (models::SweepPoint& p : run.points)
+  const auto auto_points = std::count_if(run.points.begin(), run.points.end(), [](const auto& p) {
+    return p.scenario.checkpoint.interval_auto;
+  });
+  if (auto_points > 0 && !a.quiet) {
+    std::cerr << "goodsim sweep: choosing checkpoint.interval 'auto' by simulation for "
+              << auto_points << (auto_points == 1 ? " point\n" : " points\n");
+  }
+  for (models::SweepPoint& p : run.points) {
     models::resolve_auto_interval(p.scenario, options.threads);
+  }
 
   const SweepOutcome outcome = run_sweep(run, options);
   print_sweep_report(std::cout, run, spec, options, outcome, options.threads);
