@@ -22,6 +22,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/scenario_args.h"
+#include "models/checkpoint/auto_interval.h"
 #include "models/cost.h"
 #include "models/monte_carlo.h"
 #include "models/scenario_loader.h"
@@ -428,7 +429,7 @@ int recommend_command(const std::vector<std::string>& args) {
 
   // Everything is checked before anything is simulated.
   sim::ConfigNode root = a.load();
-  const models::Scenario base = models::scenario_from_config(root, a.scenario_path);
+  models::Scenario base = models::scenario_from_config(root, a.scenario_path);
   check_varied_key(root, vary);
   std::vector<Evaluated> ev;
   for (const Candidate& c : vary.candidates) {
@@ -449,6 +450,10 @@ int recommend_command(const std::vector<std::string>& args) {
   const std::int64_t replications = a.replications_or(base.montecarlo.replications);
   if (replications < 2) usage("montecarlo.replications must be >= 2 for recommend (use --reps)");
   const std::uint64_t run_seed = a.seed_or(base.montecarlo.seed);
+
+  // `auto` is each candidate's own optimum; the base is printed with its own.
+  models::resolve_auto_interval(base, thread_count);
+  for (Evaluated& e : ev) models::resolve_auto_interval(e.scenario, thread_count);
 
   // Simulate: the same seed for every candidate (common random numbers).
   ProgressPrinter progress("recommend", !quiet);

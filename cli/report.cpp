@@ -22,6 +22,26 @@ std::string fmt(const char* format, double a, double b = 0, double c = 0, double
   return buf;
 }
 
+// `interval: auto`: the simulated optimum beside the closed forms users know, which assume
+// exponential failures (goodsim interval prints all four).
+void print_auto_interval(std::ostream& out, const models::Scenario& s) {
+  const double m = s.system_mtbf_h(), d = s.checkpoint.write_h;
+  out << " (auto: ";
+  if (const auto& search = s.checkpoint.interval_search) {
+    if (search->minimum_resolved) {
+      out << "simulated optimum +/- " << human_duration(search->standard_error_h);
+    } else {
+      out << "simulated, the wall time is flat around it";
+    }
+    out << ", " << search->candidates << " intervals x " << search->replications
+        << " replications; ";
+  }
+  out << "Young " << human_duration(models::daly::young_interval(m, d)) << ", Daly "
+      << human_duration(
+             models::daly::first_order_interval(m, d, s.recovery.restart_h + s.recovery.load_h))
+      << ", exact Daly " << human_duration(models::daly::exact_optimal_interval(m, d)) << ")";
+}
+
 }  // namespace
 
 void print_scenario(std::ostream& out, const models::Scenario& s) {
@@ -61,15 +81,7 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   out << "checkpoint ";
   if (s.checkpoint.interval_h > 0.0) {
     out << "every " << human_duration(s.checkpoint.interval_h);
-    if (s.checkpoint.interval_auto) {
-      // The exact optimum beside the approximations users know (goodsim interval has all four).
-      const double m = s.system_mtbf_h(), d = s.checkpoint.write_h;
-      out << " (auto: exact Daly optimum; Young "
-          << human_duration(models::daly::young_interval(m, d)) << ", Daly "
-          << human_duration(
-                 models::daly::first_order_interval(m, d, s.recovery.restart_h + s.recovery.load_h))
-          << ")";
-    }
+    if (s.checkpoint.interval_auto) print_auto_interval(out, s);
     out << ", write " << human_duration(s.checkpoint.write_h);
     if (s.checkpoint.persist_h > 0.0) {
       out << " blocking + persist " << human_duration(s.checkpoint.persist_h)
@@ -103,7 +115,11 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   print_scenario(out, s);
   out << "runs       " << with_commas(static_cast<double>(info.replications))
       << " replications, seed " << info.seed << ", " << info.threads
-      << (info.threads == 1 ? " thread, " : " threads, ") << fmt("%.2f s", info.seconds) << "\n";
+      << (info.threads == 1 ? " thread, " : " threads, ") << fmt("%.2f s", info.seconds);
+  if (s.checkpoint.interval_search) {
+    out << fmt(" (+ %.2f s choosing the interval)", info.interval_search_seconds);
+  }
+  out << "\n";
   const double reps = static_cast<double>(info.replications);
   out << "speed      " << with_commas(reps / info.seconds) << " replications/s, "
       << with_commas(static_cast<double>(sum.events) / info.seconds) << " events/s ("

@@ -13,6 +13,7 @@ struct RunInfo {
   std::uint64_t seed = 0;
   unsigned threads = 0;
   double seconds = 0.0;
+  double interval_search_seconds = 0.0;  // resolving `checkpoint.interval: auto`
 };
 
 void print_scenario(std::ostream& out, const models::Scenario& s);

@@ -9,6 +9,7 @@
 #include "cli/report.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
+#include "models/checkpoint/auto_interval.h"
 #include "models/monte_carlo.h"
 #include "models/scenario_loader.h"
 
@@ -55,7 +56,7 @@ int run_command(const std::vector<std::string>& args) {
   if (write_output) check_output_path("run", output);
 
   const sim::ConfigNode root = a.load();
-  const models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);
+  models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);
   if (root.find("sweep")) {  // shown even with --quiet: it changes what is simulated
     std::cerr << "goodsim run: note: simulating the base scenario only; the sweep block is "
                  "ignored (use goodsim sweep to run its points)\n";
@@ -65,6 +66,10 @@ int run_command(const std::vector<std::string>& args) {
   info.replications = a.replications_or(scenario.montecarlo.replications);
   info.seed = a.seed_or(scenario.montecarlo.seed);
   info.threads = resolve_threads(a.threads, "run");
+  const auto search_start = std::chrono::steady_clock::now();
+  models::resolve_auto_interval(scenario, info.threads);
+  info.interval_search_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - search_start).count();
 
   ProgressPrinter progress("replications", !a.quiet);
   models::RunOptions run;

@@ -13,6 +13,7 @@
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
+#include "models/checkpoint/auto_interval.h"
 #include "models/scenario_loader.h"
 #include "models/sweep.h"
 #include "sim/config.h"
@@ -204,6 +205,17 @@ int sweep_command(const std::vector<std::string>& args) {
   options.recovery_times = vm.count("recovery-times") > 0;
   run.fingerprint =
       sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times);
+  // Once every point is valid: `auto` is each point's own optimum (its MTBF, spares, ...).
+  const auto auto_points = std::count_if(run.points.begin(), run.points.end(), [](const auto& p) {
+    return p.scenario.checkpoint.interval_auto;
+  });
+  if (auto_points > 0 && !a.quiet) {
+    std::cerr << "goodsim sweep: choosing checkpoint.interval 'auto' by simulation for "
+              << auto_points << (auto_points == 1 ? " point\n" : " points\n");
+  }
+  for (models::SweepPoint& p : run.points) {
+    models::resolve_auto_interval(p.scenario, options.threads);
+  }
 
   const SweepOutcome outcome = run_sweep(run, options);
   print_sweep_report(std::cout, run, spec, options, outcome, options.threads);

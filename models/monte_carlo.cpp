@@ -1,11 +1,17 @@
 #include "models/monte_carlo.h"
 
+#include <stdexcept>
+
 #include "models/replication.h"
 
 namespace goodsim::models {
 
 std::vector<ReplicationResult> run_replications(const Scenario& scenario,
                                                 const RunOptions& options) {
+  if (scenario.checkpoint.interval_auto && !scenario.checkpoint.interval_search) {
+    throw std::logic_error(
+        "checkpoint.interval 'auto' is not resolved: call models::resolve_auto_interval first");
+  }
   std::vector<ReplicationResult> results(static_cast<std::size_t>(options.replications));
   sim::parallel_for(
       results.size(), options.threads,

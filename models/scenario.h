@@ -124,12 +124,25 @@ struct MemoryLevelSpec {
   double load_h = 0.0;      // restoring from the peers' copies (replaces recovery.load)
 };
 
+// How `checkpoint.interval: auto` was settled by simulation (models/checkpoint/auto_interval.h).
+struct IntervalSearch {
+  double standard_error_h = 0.0;  // of the chosen interval: the search's Monte Carlo error
+  // False when the search found no minimum near the chosen interval: the wall time is flat
+  // there within its noise, and standard_error_h is the resolution of its grid (10 %).
+  bool minimum_resolved = true;
+  int candidates = 0;             // intervals simulated
+  std::int64_t replications = 0;  // per candidate, the same ones for all (common random numbers)
+};
+
 struct CheckpointSpec {
   double interval_h = 0.0;  // progress between checkpoints; 0 = never checkpoint
   double write_h = 0.0;     // blocking write (device-to-host stall for async checkpoints)
   double persist_h = 0.0;   // background persist after the write; 0 = durable at write end
   PersistOverlap overlap = PersistOverlap::kStall;
-  bool interval_auto = false;             // interval was `auto`: the exact optimum of Daly's model
+  // `auto`: the loader sets interval_h to the exact optimum of Daly's model; resolve_auto_interval
+  // (models/checkpoint/auto_interval.h) then replaces it by the simulated optimum and records how.
+  bool interval_auto = false;
+  std::optional<IntervalSearch> interval_search;  // set once `auto` is resolved
   std::optional<MemoryLevelSpec> memory;  // multi-level: in-memory copies between persistent ones
 };
 
