@@ -512,7 +512,8 @@ class Replication {
   [[gnu::noinline]] void void_during_maintenance() {
     const std::int64_t slot = clock_pins_slots_ ? clock_->next_slot() : -1;
     clock_->take_failure();
-    if (!clock_proposes_) enter_clocks(maintenance_end_, slot >= 0 ? std::span(&slot, 1) : none_, 1);
+    if (!clock_proposes_)
+      enter_clocks(maintenance_end_, slot >= 0 ? std::span(&slot, 1) : none_, 1);
     schedule_failure();
   }
 
@@ -787,8 +788,8 @@ class Replication {
   sim::PickStream picks_;        // slot and cause picks, apart from the failure times
   const bool slot_aware_;        // slots tracked one by one (failure domains, shards need it)
   const double nodes_d_;
-  std::vector<std::uint8_t> occupied_;       // per slot, only when slot_aware_
-  std::vector<std::int64_t> empty_list_;     // emptied slots awaiting the fill
+  std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_
+  std::vector<std::int64_t> empty_list_;  // emptied slots awaiting the fill
   static constexpr std::span<const std::int64_t> none_{};
   std::vector<double> cause_cdf_;
   std::optional<ShardMap> memory_copies_;  // multi-level only: copies of checkpoint held_

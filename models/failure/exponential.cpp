@@ -34,8 +34,7 @@ class ExponentialClock final : public FailureClock {
 }  // namespace
 
 std::unique_ptr<FailureClock> make_exponential_clock(const FailureSpec& spec, std::int64_t nodes,
-                                                     sim::RandomStream& rng,
-    sim::PickStream*) {
+                                                     sim::RandomStream& rng, sim::PickStream*) {
   return std::make_unique<ExponentialClock>(spec.node_mtbf_h, nodes, rng);
 }
 

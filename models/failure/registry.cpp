@@ -11,8 +11,8 @@ std::unique_ptr<FailureClock> make_exponential_clock(const FailureSpec&, std::in
                                                      sim::RandomStream&, sim::PickStream*);
 std::unique_ptr<FailureClock> make_weibull_clock(const FailureSpec&, std::int64_t,
                                                  sim::RandomStream&, sim::PickStream*);
-std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec&, std::int64_t,
-                                               sim::RandomStream&, sim::PickStream*);
+std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec&, std::int64_t, sim::RandomStream&,
+                                               sim::PickStream*);
 void read_exponential_failure(sim::MapReader&, FailureSpec&);
 void read_weibull_failure(sim::MapReader&, FailureSpec&);
 void read_trace_failure(sim::MapReader&, FailureSpec&);
@@ -21,10 +21,11 @@ namespace {
 
 struct Entry {
   std::string_view name;
-  bool takes_mtbf;  // false: the model derives the node MTBF itself (a trace)
+  bool takes_mtbf;   // false: the model derives the node MTBF itself (a trace)
   bool node_clocks;  // each node in a slot has a clock of its own (not memoryless)
   void (*read)(sim::MapReader&, FailureSpec&);  // the model's own parameters
-  std::unique_ptr<FailureClock> (*make)(const FailureSpec&, std::int64_t, sim::RandomStream&, sim::PickStream*);
+  std::unique_ptr<FailureClock> (*make)(const FailureSpec&, std::int64_t, sim::RandomStream&,
+                                        sim::PickStream*);
 };
 
 constexpr std::array kFailureModels = {

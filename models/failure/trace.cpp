@@ -179,8 +179,7 @@ std::string resolve(const sim::ConfigNode& node) {
 }  // namespace
 
 std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec& spec, std::int64_t,
-                                               sim::RandomStream& rng,
-    sim::PickStream*) {
+                                               sim::RandomStream& rng, sim::PickStream*) {
   const double offset = spec.trace_offset_h ? std::fmod(*spec.trace_offset_h, spec.trace->span_h)
                                             : rng.uniform() * spec.trace->span_h;
   return std::make_unique<TraceClock>(spec.trace, offset);

@@ -144,9 +144,9 @@ class WeibullClock final : public FailureClock {
     hazard_ += rng_.exponential(1.0) / static_cast<double>(cohort_left_);
     cohort_next_ = cohort_start_ + time_at(hazard_);
     if (picks_) {  // which member: uniform, independent of the time
-      cohort_pick_ = std::min(static_cast<std::int64_t>(picks_->uniform() *
-                                                        static_cast<double>(members_.size())),
-                              static_cast<std::int64_t>(members_.size()) - 1);
+      cohort_pick_ = std::min(
+          static_cast<std::int64_t>(picks_->uniform() * static_cast<double>(members_.size())),
+          static_cast<std::int64_t>(members_.size()) - 1);
     }
   }
 

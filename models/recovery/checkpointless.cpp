@@ -97,10 +97,9 @@ void check(const sim::ConfigNode& where, const Scenario& s) {
   }
   const std::int64_t replicas = s.recovery.checkpointless.replicas;
   if (s.cluster.nodes % replicas != 0) {
-    throw where.error("strategy 'checkpointless' needs cluster.nodes (" +
-                      std::to_string(s.cluster.nodes) +
-                      ") divisible by recovery.checkpointless.replicas (" +
-                      std::to_string(replicas) + ")");
+    throw where.error(
+        "strategy 'checkpointless' needs cluster.nodes (" + std::to_string(s.cluster.nodes) +
+        ") divisible by recovery.checkpointless.replicas (" + std::to_string(replicas) + ")");
   }
 }
 

@@ -63,8 +63,7 @@ void read(sim::MapReader& recovery, RecoverySpec& rec, const ClusterSpec& cluste
 void check(const sim::ConfigNode& where, const Scenario& s) {
   const std::int64_t g = s.recovery.elastic.dp_group_nodes;
   if (s.cluster.nodes % g != 0 || s.cluster.nodes / g < 2) {
-    throw where.error("strategy 'elastic' needs cluster.nodes (" +
-                      std::to_string(s.cluster.nodes) +
+    throw where.error("strategy 'elastic' needs cluster.nodes (" + std::to_string(s.cluster.nodes) +
                       ") to be at least two data-parallel groups of "
                       "recovery.elastic.dp_group_nodes (" +
                       std::to_string(g) + ") nodes");

@@ -26,7 +26,8 @@ const std::array<const StrategyEntry*, 5> kStrategies = {
 
 std::string names() {
   std::string out;
-  for (const StrategyEntry* e : kStrategies) out += (out.empty() ? "" : ", ") + std::string(e->name);
+  for (const StrategyEntry* e : kStrategies)
+    out += (out.empty() ? "" : ", ") + std::string(e->name);
   return out;
 }
 

@@ -19,7 +19,8 @@ class Requeue final : public RecoveryStrategy {
 };
 
 void read(sim::MapReader& recovery, RecoverySpec& rec, const ClusterSpec&) {
-  if (const sim::ConfigNode* q = recovery.optional("queue")) rec.queue = read_repair_distribution(*q);
+  if (const sim::ConfigNode* q = recovery.optional("queue"))
+    rec.queue = read_repair_distribution(*q);
 }
 
 void check(const sim::ConfigNode& where, const Scenario& s) {

@@ -1,5 +1,6 @@
 #pragma once
-// Recovery strategies as plug-ins (docs/model.md, "recovery strategies"; docs/adding-a-strategy.md).
+// Recovery strategies as plug-ins (docs/model.md, "recovery strategies";
+// docs/adding-a-strategy.md).
 //
 // The replication engine (models/replication.cpp) owns what every strategy shares: failures,
 // slots, the spare pool, repairs, the recovery phases and their booking. A strategy answers
