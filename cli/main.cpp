@@ -1,5 +1,7 @@
 // goodsim: discrete-event simulation of accelerator-cluster failures and recoveries.
 
+#include <unistd.h>
+
 #include <boost/program_options/errors.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -8,9 +10,11 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "goodsim/version.h"
 #include "sim/error.h"
 #include "sim/hdf5.h"
+#include "sim/parallel.h"
 
 namespace {
 
@@ -46,6 +50,7 @@ exit codes: 0 success, 1 internal or I/O error, 2 bad input (scenario, option or
 
 int main(int argc, char** argv) {
   using namespace goodsim;
+  sim::h5::skip_library_cleanup_at_exit();  // first: it must precede any other HDF5 call
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
     std::cout << kUsage;
@@ -65,6 +70,12 @@ int main(int argc, char** argv) {
     if (command == "recommend") return cli::recommend_command(args);
     std::cerr << "goodsim: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
+  } catch (const sim::Interrupted& e) {
+    // After a live progress line on a terminal, start a line of our own.
+    std::cerr << (isatty(STDERR_FILENO) ? "\n" : "") << "goodsim " << command
+              << ": interrupted: " << e.what() << "\n";
+    const int signal = cli::interrupt_signal();
+    return 128 + (signal != 0 ? signal : 2);
   } catch (const sim::InputError& e) {
     std::cerr << "goodsim: error: " << e.what() << "\n";
     return 2;

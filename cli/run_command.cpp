@@ -2,15 +2,18 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "models/monte_carlo.h"
 #include "models/scenario_loader.h"
+#include "sim/atomic_file.h"
 
 namespace goodsim::cli {
 
@@ -35,6 +38,7 @@ options)";
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
+  const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
   // clang-format off
@@ -61,6 +65,13 @@ int run_command(const std::vector<std::string>& args) {
                  "ignored (use goodsim sweep to run its points)\n";
   }
 
+  if (write_output) {
+    // What killed runs left behind; only now, so a rejected run changes nothing.
+    const std::filesystem::path out(output);
+    sim::remove_stale_temps(out.has_parent_path() ? out.parent_path() : ".",
+                            out.filename().string());
+  }
+
   RunInfo info;
   info.replications = a.replications_or(scenario.montecarlo.replications);
   info.seed = a.seed_or(scenario.montecarlo.seed);
@@ -73,9 +84,17 @@ int run_command(const std::vector<std::string>& args) {
   run.threads = info.threads;
   run.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
   run.record_recoveries = vm.count("recovery-times") > 0;
+  run.stop = &stop;
 
   const auto start = std::chrono::steady_clock::now();
-  const auto results = models::run_replications(scenario, run);
+  std::vector<models::ReplicationResult> results;
+  try {
+    results = models::run_replications(scenario, run);
+  } catch (const sim::Interrupted&) {
+    throw sim::Interrupted(write_output ? "nothing was written ('" + output +
+                                              "' appears only when a run completes)"
+                                        : "stopped before the summary");
+  }
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const models::RunSummary summary = models::summarize(scenario, results);
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
@@ -148,6 +149,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args) {
+  const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kSweepHelp);
   std::string output = "sweep.h5";
   // clang-format off
@@ -202,6 +204,7 @@ int sweep_command(const std::vector<std::string>& args) {
   options.force = vm.count("force") > 0;
   options.quiet = a.quiet;
   options.recovery_times = vm.count("recovery-times") > 0;
+  options.stop = &stop;
   run.fingerprint =
       sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times);
 
