@@ -4,6 +4,7 @@
 // bad input files are refused with a clear message.
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -188,6 +189,89 @@ TEST(ReliabilityInterrupt, CtrlCKeepsTheCompletedPointsOfASweepAndSaysHowToResum
   EXPECT_EQ(list_dir(dir / "out.h5.parts"),
             (std::set<std::string>{"000000.h5", "lock", "manifest"}));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Input files: regular files of bounded size only. A device would be read until memory runs
+// out and a FIFO would block forever (run_goodsim's timeout would catch either).
+
+struct BadInputFile {
+  const char* name;
+  const char* scenario;  // "" to pass the file itself as the scenario
+  const char* file;      // the bad file, relative to the test directory, or absolute
+  const char* error;     // the whole of stderr, after "goodsim: error: "
+};
+
+void PrintTo(const BadInputFile& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class BadInputFileTest : public ::testing::TestWithParam<BadInputFile> {};
+
+TEST_P(BadInputFileTest, IsRefusedNamingTheFile) {
+  const BadInputFile& c = GetParam();
+  TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  // Sparse: no disk space is used.
+  for (const auto& [name, size] : {std::pair{"big.yaml", (std::uintmax_t{16} << 20) + 1},
+                                   std::pair{"big.csv", (std::uintmax_t{2} << 30) + 1}}) {
+    write_text(dir / name, "");
+    fs::resize_file(dir / name, size);
+  }
+  std::string scenario = c.file;
+  if (*c.scenario != '\0') {
+    write_text(dir / "scenario.yaml", c.scenario);
+    scenario = "scenario.yaml";
+  }
+  const std::set<std::string> before = list_dir(dir.path());
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult r =
+      run_goodsim({"run", scenario, "-o", "out.h5", "-q"}, dir.path(), std::chrono::seconds(30));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_EQ(r.err, "goodsim: error: " + std::string(c.error) + "\n");
+  EXPECT_EQ(list_dir(dir.path()), before);
+}
+
+constexpr const char* kExtendsZero = "extends: /dev/zero\nname: x\n";
+constexpr const char* kExtendsFifo = "extends: fifo\nname: x\n";
+
+// kScenario replaying the trace `file` (no gtest assertions: runs before main).
+std::string trace_scenario(const std::string& file) {
+  std::string yaml = kScenario;
+  const std::string from = "failure: {node_mtbf: 2000h}";
+  return yaml.replace(yaml.find(from), from.size(), "failure: {model: trace, file: " + file + "}");
+}
+
+const std::string kTraceZero = trace_scenario("/dev/zero");
+const std::string kTraceFifo = trace_scenario("fifo");
+const std::string kTraceBig = trace_scenario("big.csv");
+
+const BadInputFile kBadInputFiles[] = {
+    {"ScenarioIsDevZero", "", "/dev/zero",
+     "/dev/zero: cannot open file: not a regular file (a character device)"},
+    {"ScenarioIsAFifo", "", "fifo", "fifo: cannot open file: not a regular file (a FIFO)"},
+    {"ScenarioIsADirectory", "", ".", ".: cannot open file: not a regular file (a directory)"},
+    {"ScenarioOverTheLimit", "", "big.yaml",
+     "big.yaml: cannot open file: 16.0 MiB, over the 16 MiB limit for scenario files"},
+    {"ExtendsDevZero", kExtendsZero, "",
+     "scenario.yaml:1:10: key 'extends': cannot open file '/dev/zero' named by extends: not a "
+     "regular file (a character device)"},
+    {"ExtendsAFifo", kExtendsFifo, "",
+     "scenario.yaml:1:10: key 'extends': cannot open file 'fifo' named by extends: not a regular "
+     "file (a FIFO)"},
+    {"TraceIsDevZero", kTraceZero.c_str(), "",
+     "scenario.yaml:5:33: key 'cluster.failure.file': cannot open trace file '/dev/zero': not a "
+     "regular file (a character device)"},
+    {"TraceIsAFifo", kTraceFifo.c_str(), "",
+     "scenario.yaml:5:33: key 'cluster.failure.file': cannot open trace file 'fifo': not a "
+     "regular file (a FIFO)"},
+    {"TraceOverTheLimit", kTraceBig.c_str(), "",
+     "scenario.yaml:5:33: key 'cluster.failure.file': cannot open trace file 'big.csv': 2.0 GiB, "
+     "over the 2 GiB limit for trace files"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Reliability, BadInputFileTest, ::testing::ValuesIn(kBadInputFiles),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 // ---------------------------------------------------------------------------------------------
 // A disk that fills up: an I/O error, no crash and no file. A file size limit (ulimit -f, with
