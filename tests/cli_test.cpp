@@ -549,6 +549,37 @@ TEST(CliHelp, TopLevelHelp) {
   EXPECT_TRUE(list_dir(dir.path()).empty());
 }
 
+TEST(CliHelp, HelpCommandPrintsTheHelpOfThatCommand) {
+  TempDir dir;
+  for (const char* command : {"run", "sweep", "interval", "validate", "recommend"}) {
+    const RunResult help = run_goodsim({"help", command}, dir.path());
+    const RunResult flag = run_goodsim({command, "--help"}, dir.path());
+    EXPECT_EQ(help.exit_code, 0) << help;
+    EXPECT_TRUE(HasSubstr(help.out, std::string("usage: goodsim ") + command));
+    EXPECT_EQ(help.out, flag.out) << command;
+  }
+  const RunResult unknown = run_goodsim({"help", "frobnicate"}, dir.path());
+  EXPECT_EQ(unknown.exit_code, 2) << unknown;
+  EXPECT_TRUE(HasSubstr(unknown.err, "unknown command 'frobnicate'"));
+  EXPECT_TRUE(list_dir(dir.path()).empty());
+}
+
+TEST(CliRun, TheHeaderNamesTheFailureModel) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kBase);
+  const RunResult exponential =
+      run_goodsim({"run", "scenario.yaml", "--no-output", "-q", "--reps", "5"}, dir.path());
+  ASSERT_EQ(exponential.exit_code, 0) << exponential;
+  EXPECT_TRUE(
+      HasSubstr(exponential.out, "\nfailures   exponential (the same rate per node at any age)\n"));
+  const RunResult weibull =
+      run_goodsim({"run", "scenario.yaml", "--no-output", "-q", "--reps", "5", "--set",
+                   "cluster.failure.model=weibull", "--set", "cluster.failure.shape=0.7"},
+                  dir.path());
+  ASSERT_EQ(weibull.exit_code, 0) << weibull;
+  EXPECT_TRUE(HasSubstr(weibull.out, "\nfailures   weibull, shape 0.7, node MTBF as its mean"));
+}
+
 TEST(CliHelp, RunHelpMentionsUnitsAndAWorkingExample) {
   TempDir dir;
   const RunResult r = run_goodsim({"run", "--help"}, dir.path());
