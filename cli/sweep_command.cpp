@@ -40,7 +40,8 @@ same command with --resume to compute only the missing points (docs/sweeps.md).
 
 example:
   goodsim sweep scenarios/spares-vs-mtbf.yaml -o sweep.h5 --reps 500
-  python3 -c 'import h5py, pandas; print(pandas.DataFrame(h5py.File("sweep.h5")["summary"][()]))'
+  /usr/bin/python3 -c 'import h5py, pandas; print(pandas.DataFrame(h5py.File("sweep.h5")["summary"][()]))'
+  (/usr/bin/python3: the interpreter scripts/setup installs h5py and pandas into)
 
 options)";
 
