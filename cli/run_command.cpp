@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -34,6 +35,36 @@ example:
   goodsim run scenarios/default.yaml -o results.h5 --reps 2000 --set cluster.spares=32
 
 options)";
+
+// The document as run: --reps and --seed set in montecarlo, `checkpoint.interval: auto` as
+// the interval it resolved to, so that running the stored scenario repeats the run.
+std::string scenario_as_run(sim::ConfigNode root, const models::Scenario& s, const RunInfo& info) {
+  sim::apply_override(root, "montecarlo.replications=" + std::to_string(info.replications));
+  sim::apply_override(root, "montecarlo.seed=" + std::to_string(info.seed));
+  if (s.checkpoint.interval_auto) {
+    char hours[64];
+    std::snprintf(hours, sizeof hours, "%.17gh", s.checkpoint.interval_h);
+    sim::apply_override(root, std::string("checkpoint.interval=") + hours);
+  }
+  return sim::to_yaml(root);
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string out = "goodsim run";
+  for (const std::string& a : args) {
+    const bool plain = !a.empty() && a.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+                                         "NOPQRSTUVWXYZ0123456789-_.,/=:+") == std::string::npos;
+    if (plain) {
+      out += " " + a;
+      continue;
+    }
+    out += " '";  // quoted for a POSIX shell: ' becomes '\''
+    for (const char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += "'";
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -101,7 +132,8 @@ int run_command(const std::vector<std::string>& args) {
   if (write_output) {
     PointResults point{&scenario, results, &summary};
     point.recovery_times = run.record_recoveries;
-    write_results_file(output, scenario, info.seed, std::span(&point, 1));
+    const RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads};
+    write_results_file(output, scenario, info.seed, std::span(&point, 1), record);
   }
   print_run_report(std::cout, scenario, summary, info);
   if (write_output) std::cout << "\nresults    " << output << "\n";

@@ -458,6 +458,37 @@ TEST(CliRun, PlannedStopsArePrintedAndStoredApartFromFailures) {
   }
 }
 
+// The file says how it was made: the scenario as run (rerunning it repeats the run), the
+// command line and the thread count.
+TEST(CliRun, StoresTheScenarioAsRunWithTheCommandLineAndThreads) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", mutate("interval: 30min", "interval: auto"));
+  const RunResult r = run_goodsim({"run", "scenario.yaml", "-o", "out.h5", "-q", "--seed", "7",
+                                   "--reps", "30", "--threads", "2", "--set", "job.work=90 h"},
+                                  dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  const auto root = file.root();
+  EXPECT_EQ(root.string_attribute("command_line"),
+            "goodsim run scenario.yaml -o out.h5 -q --seed 7 --reps 30 --threads 2 --set "
+            "'job.work=90 h'");
+  EXPECT_EQ(root.int64_attribute("threads"), 2);
+  const std::string stored = root.string_attribute("scenario");
+  write_text(dir / "as-run.yaml", stored);
+  const models::Scenario s = models::load_scenario((dir / "as-run.yaml").string());
+  EXPECT_EQ(s.montecarlo.seed, 7u);
+  EXPECT_EQ(s.montecarlo.replications, 30);
+  EXPECT_FALSE(s.checkpoint.interval_auto) << stored;
+  EXPECT_EQ(s.checkpoint.interval_h,
+            root.open_group("points/000000").double_attribute("checkpoint_interval_h"));
+  EXPECT_EQ(s.job.work_h, 90.0);
+  // Running the stored scenario repeats the run.
+  ASSERT_EQ(run_goodsim({"run", "as-run.yaml", "-o", "again.h5", "-q"}, dir.path()).exit_code, 0);
+  const auto again = sim::h5::File::open_read((dir / "again.h5").string());
+  EXPECT_EQ(again.root().open_group("points/000000").read_doubles("goodput"),
+            root.open_group("points/000000").read_doubles("goodput"));
+}
+
 TEST(CliRun, NoOutputWritesNothing) {
   TempDir dir;
   write_text(dir / "scenario.yaml", kBase);
