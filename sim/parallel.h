@@ -56,8 +56,10 @@ void parallel_for(std::size_t n, unsigned threads, Fn&& fn, const ProgressCallba
         for (std::size_t i = begin; i < end; ++i) {
           if (stopped()) throw Interrupted("interrupted");
           fn(i);
+          // Counted one by one, not per chunk: a chunk of slow replications can take many
+          // seconds, and progress would stand at 0 meanwhile.
+          done.fetch_add(1, std::memory_order_relaxed);
         }
-        done.fetch_add(end - begin, std::memory_order_relaxed);
       }
     } catch (...) {
       std::lock_guard lock(error_mutex);
