@@ -313,7 +313,9 @@ std::vector<T> read_1d(const Op& op, const std::string& name, H5T_class_t expect
 namespace detail {
 void close_quietly(CloseFn close, hid_t id) noexcept {
   QuietErrors quiet;
-  close(id);
+  // A failed close (a full disk) leaves its messages on this thread's error stack; clear
+  // them, or they leak when the thread (e.g. the sweep's writer) ends.
+  if (close(id) < 0) H5Eclear2(H5E_DEFAULT);
 }
 }  // namespace detail
 
