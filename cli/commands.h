@@ -24,6 +24,7 @@ struct UsageError : std::runtime_error {
 
 // -o PATH: the results replace PATH by a rename, so PATH must be a regular file or not exist
 // yet. A device or directory there (-o /dev/null as root) would be replaced, not written to.
+// Its directory must exist and take a new file (tried for real): sim::InputError otherwise.
 void check_output_path(const std::string& command, const std::string& path);
 
 // --threads: 0 means all cores; negative values are a usage error (not a huge unsigned).

@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "sim/atomic_file.h"
+#include "sim/error.h"
 #include "sim/parallel.h"
 
 namespace goodsim::cli {
@@ -10,13 +12,18 @@ namespace goodsim::cli {
 void check_output_path(const std::string& command, const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::symlink_status(path, ec);
-  if (ec || !std::filesystem::exists(status) || std::filesystem::is_regular_file(status) ||
-      std::filesystem::is_symlink(status)) {
-    return;
+  const bool replaceable = ec || !std::filesystem::exists(status) ||
+                           std::filesystem::is_regular_file(status) ||
+                           std::filesystem::is_symlink(status);
+  if (!replaceable) {
+    throw UsageError(command, "output '" + path +
+                                  "' exists and is not a regular file: goodsim writes a new file "
+                                  "and renames it over the output, which would replace it");
   }
-  throw UsageError(command, "output '" + path +
-                                "' exists and is not a regular file: goodsim writes a new file "
-                                "and renames it over the output, which would replace it");
+  // Before any simulation: finding out after hours of it would waste them.
+  if (const auto why = sim::why_not_writable(path)) {
+    throw sim::InputError(sim::SourceLocation{path}, "", "cannot write the output: " + *why);
+  }
 }
 
 unsigned resolve_threads(std::int64_t requested, const std::string& command) {

@@ -1,5 +1,7 @@
 // goodsim: discrete-event simulation of accelerator-cluster failures and recoveries.
 
+#include <unistd.h>
+
 #include <boost/program_options/errors.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -8,9 +10,11 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "goodsim/version.h"
 #include "sim/error.h"
 #include "sim/hdf5.h"
+#include "sim/parallel.h"
 
 namespace {
 
@@ -36,27 +40,16 @@ commands:
                     Markov chain beside the simulated figures
 
   goodsim <command> --help    options of one command, with units and an example
+  goodsim help <command>      the same
   goodsim --version
 
 exit codes: 0 success, 1 internal or I/O error, 2 bad input (scenario, option or file),
             3 validation failed, 4 recommend: no candidate meets the deadline
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Runs one subcommand and turns its errors into exit codes.
+int main_command(const std::string& command, const std::vector<std::string>& args) {
   using namespace goodsim;
-  const std::vector<std::string> all(argv + 1, argv + argc);
-  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
-    std::cout << kUsage;
-    return all.empty() ? 2 : 0;
-  }
-  if (all[0] == "--version") {
-    std::cout << "goodsim " << kVersion << "\n";
-    return 0;
-  }
-  const std::string command = all[0];
-  const std::vector<std::string> args(all.begin() + 1, all.end());
   try {
     if (command == "run") return cli::run_command(args);
     if (command == "sweep") return cli::sweep_command(args);
@@ -65,6 +58,12 @@ int main(int argc, char** argv) {
     if (command == "recommend") return cli::recommend_command(args);
     std::cerr << "goodsim: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
+  } catch (const sim::Interrupted& e) {
+    // After a live progress line on a terminal, start a line of our own.
+    std::cerr << (isatty(STDERR_FILENO) ? "\n" : "") << "goodsim " << command
+              << ": interrupted: " << e.what() << "\n";
+    const int signal = cli::interrupt_signal();
+    return 128 + (signal != 0 ? signal : 2);
   } catch (const sim::InputError& e) {
     std::cerr << "goodsim: error: " << e.what() << "\n";
     return 2;
@@ -86,4 +85,24 @@ int main(int argc, char** argv) {
     std::cerr << "goodsim: internal error: " << e.what() << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace goodsim;
+  sim::h5::skip_library_cleanup_at_exit();  // first: it must precede any other HDF5 call
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.size() == 2 && all[0] == "help" && all[1] != "help") {
+    return main_command(all[1], {"--help"});  // goodsim help run = goodsim run --help
+  }
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cout << kUsage;
+    return all.empty() ? 2 : 0;
+  }
+  if (all[0] == "--version") {
+    std::cout << "goodsim " << kVersion << "\n";
+    return 0;
+  }
+  return main_command(all[0], std::vector<std::string>(all.begin() + 1, all.end()));
 }

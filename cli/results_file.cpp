@@ -189,13 +189,15 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
 }
 
 void write_results_file(const std::string& path, const models::Scenario& base, std::uint64_t seed,
-                        std::span<const PointResults> points) {
+                        std::span<const PointResults> points, const RunRecord& record) {
   sim::AtomicFile out(path);
   {
     auto file = sim::h5::File::create(out.temp_path().string());
     auto root = file.root();
     root.set_attribute("goodsim_version", std::string_view(kVersion));
-    root.set_attribute("scenario", std::string_view(base.resolved_yaml));
+    root.set_attribute("scenario", std::string_view(record.scenario_yaml));
+    root.set_attribute("command_line", std::string_view(record.command_line));
+    root.set_attribute("threads", static_cast<std::int64_t>(record.threads));
     root.set_attribute("scenario_file", std::string_view(base.source_file));
     root.set_attribute("seed", static_cast<std::int64_t>(seed));
     if (!points.empty()) root.set_attribute("replications", points.front().replications.size());

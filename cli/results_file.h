@@ -26,9 +26,16 @@ struct PointResults {
   bool recovery_times = false;
 };
 
+// How a file's results were made, stored as root attributes so the file alone says it.
+struct RunRecord {
+  std::string scenario_yaml;  // the scenario as run: --seed, --reps and `auto` resolved
+  std::string command_line;   // "goodsim run scenario.yaml --seed 7"
+  unsigned threads = 0;
+};
+
 // One file with every point; `goodsim run` writes its single point as /points/000000.
 void write_results_file(const std::string& path, const models::Scenario& base, std::uint64_t seed,
-                        std::span<const PointResults> points);
+                        std::span<const PointResults> points, const RunRecord& record);
 
 // The pieces, for goodsim sweep (cli/sweep.cpp), which writes points one at a time.
 std::string point_name(std::size_t index);  // "000042"

@@ -2,9 +2,12 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/results_file.h"
@@ -12,6 +15,7 @@
 #include "models/checkpoint/auto_interval.h"
 #include "models/monte_carlo.h"
 #include "models/scenario_loader.h"
+#include "sim/atomic_file.h"
 
 namespace goodsim::cli {
 
@@ -33,9 +37,40 @@ example:
 
 options)";
 
+// The document as run: --reps and --seed set in montecarlo, `checkpoint.interval: auto` as
+// the interval it resolved to, so that running the stored scenario repeats the run.
+std::string scenario_as_run(sim::ConfigNode root, const models::Scenario& s, const RunInfo& info) {
+  sim::apply_override(root, "montecarlo.replications=" + std::to_string(info.replications));
+  sim::apply_override(root, "montecarlo.seed=" + std::to_string(info.seed));
+  if (s.checkpoint.interval_auto) {
+    char hours[64];
+    std::snprintf(hours, sizeof hours, "%.17gh", s.checkpoint.interval_h);
+    sim::apply_override(root, std::string("checkpoint.interval=") + hours);
+  }
+  return sim::to_yaml(root);
+}
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string out = "goodsim run";
+  for (const std::string& a : args) {
+    const bool plain = !a.empty() && a.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+                                         "NOPQRSTUVWXYZ0123456789-_.,/=:+") == std::string::npos;
+    if (plain) {
+      out += " " + a;
+      continue;
+    }
+    out += " '";  // quoted for a POSIX shell: ' becomes '\''
+    for (const char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += "'";
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
+  const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
   // clang-format off
@@ -62,6 +97,13 @@ int run_command(const std::vector<std::string>& args) {
                  "ignored (use goodsim sweep to run its points)\n";
   }
 
+  if (write_output) {
+    // What killed runs left behind; only now, so a rejected run changes nothing.
+    const std::filesystem::path out(output);
+    sim::remove_stale_temps(out.has_parent_path() ? out.parent_path() : ".",
+                            out.filename().string());
+  }
+
   RunInfo info;
   info.replications = a.replications_or(scenario.montecarlo.replications);
   info.seed = a.seed_or(scenario.montecarlo.seed);
@@ -78,16 +120,25 @@ int run_command(const std::vector<std::string>& args) {
   run.threads = info.threads;
   run.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
   run.record_recoveries = vm.count("recovery-times") > 0;
+  run.stop = &stop;
 
   const auto start = std::chrono::steady_clock::now();
-  const auto results = models::run_replications(scenario, run);
+  std::vector<models::ReplicationResult> results;
+  try {
+    results = models::run_replications(scenario, run);
+  } catch (const sim::Interrupted&) {
+    throw sim::Interrupted(write_output ? "nothing was written ('" + output +
+                                              "' appears only when a run completes)"
+                                        : "stopped before the summary");
+  }
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const models::RunSummary summary = models::summarize(scenario, results);
 
   if (write_output) {
     PointResults point{&scenario, results, &summary};
     point.recovery_times = run.record_recoveries;
-    write_results_file(output, scenario, info.seed, std::span(&point, 1));
+    const RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads};
+    write_results_file(output, scenario, info.seed, std::span(&point, 1), record);
   }
   print_run_report(std::cout, scenario, summary, info);
   if (write_output) std::cout << "\nresults    " << output << "\n";

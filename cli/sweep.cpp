@@ -176,36 +176,6 @@ std::optional<std::size_t> part_index(const std::string& name) {
   return index;
 }
 
-// "<name>.tmp-<pid>" left by sim::AtomicFile of a process that was killed.
-std::optional<pid_t> temp_owner(const std::string& name, const std::string& base) {
-  const std::string prefix = base + ".tmp-";
-  if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) return std::nullopt;
-  pid_t pid = 0;
-  for (std::size_t i = prefix.size(); i < name.size(); ++i) {
-    if (name[i] < '0' || name[i] > '9') return std::nullopt;
-    pid = pid * 10 + (name[i] - '0');
-  }
-  return pid;
-}
-
-bool process_gone(pid_t pid) {
-  return pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
-}
-
-// Removes "<file>.tmp-<pid>" files in `dir` left by killed processes (sim::AtomicFile).
-void remove_stale_temps(const fs::path& dir, const std::string& only_base = "") {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    const std::size_t at = name.rfind(".tmp-");
-    if (at == std::string::npos) continue;
-    const std::string base = name.substr(0, at);
-    if (!only_base.empty() && base != only_base) continue;
-    const std::optional<pid_t> pid = temp_owner(name, base);
-    if (pid && process_gone(*pid)) fs::remove(entry.path(), ec);
-  }
-}
-
 // An exclusive lock on the parts directory (flock on <dir>/lock), so two processes never
 // write the same sweep. Released when the process ends, however it ends.
 class PartsLock {
@@ -518,7 +488,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
           break;
       }
     }
-    remove_stale_temps(dir);  // only now: a refused resume changes nothing
+    sim::remove_stale_temps(dir);  // only now: a refused resume changes nothing
     for (const fs::path& p : damaged) {
       note(std::string("'")
                .append(p.string())
@@ -541,7 +511,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     lock.emplace(dir, o.output);
   }
   if (!manifest_fingerprint(dir)) write_manifest(dir, run);
-  remove_stale_temps(parent, out.filename().string());
+  sim::remove_stale_temps(parent, out.filename().string());
 
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < n; ++i) {
@@ -643,7 +613,14 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
           progress(done_tasks, total,
                    "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
                        ", replications");
-        });
+        },
+        o.stop);
+  } catch (const sim::Interrupted&) {
+    finish_writer();  // stores the points completed so far
+    if (write_error) std::rethrow_exception(write_error);
+    throw sim::Interrupted(std::to_string(points_done.load()) + " of " + std::to_string(n) +
+                           " points are stored in '" + dir.string() +
+                           "'; run the same command with --resume to compute the others");
   } catch (...) {
     finish_writer();                                       // stores the points completed so far
     if (write_error) std::rethrow_exception(write_error);  // the cause, not "stopped"

@@ -10,6 +10,7 @@
 // reuses the parts whose fingerprint matches, recomputes unreadable ones, and refuses parts or
 // an output of a different sweep.
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,9 @@ struct SweepOptions {
   bool force = false;           // overwrite an output that holds something else
   bool quiet = false;           // no progress or notes on stderr
   bool recovery_times = false;  // record every recovery's duration (models::RunOptions)
+  // Polled before every replication (cli/interrupt.h): once non-zero, the completed points are
+  // stored and run_sweep throws sim::Interrupted saying how to resume.
+  const std::atomic<int>* stop = nullptr;
 };
 
 struct SweepRun {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
@@ -40,7 +41,8 @@ same command with --resume to compute only the missing points (docs/sweeps.md).
 
 example:
   goodsim sweep scenarios/spares-vs-mtbf.yaml -o sweep.h5 --reps 500
-  python3 -c 'import h5py, pandas; print(pandas.DataFrame(h5py.File("sweep.h5")["summary"][()]))'
+  /usr/bin/python3 -c 'import h5py, pandas; print(pandas.DataFrame(h5py.File("sweep.h5")["summary"][()]))'
+  (/usr/bin/python3: the interpreter scripts/setup installs h5py and pandas into)
 
 options)";
 
@@ -149,6 +151,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args) {
+  const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kSweepHelp);
   std::string output = "sweep.h5";
   // clang-format off
@@ -203,6 +206,7 @@ int sweep_command(const std::vector<std::string>& args) {
   options.force = vm.count("force") > 0;
   options.quiet = a.quiet;
   options.recovery_times = vm.count("recovery-times") > 0;
+  options.stop = &stop;
   run.fingerprint =
       sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times);
   // Once every point is valid: `auto` is each point's own optimum (its MTBF, spares, ...).

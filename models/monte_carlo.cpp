@@ -21,7 +21,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
         // Held until the run ends: drop the growth slack (up to half of the list).
         results[i].recovery_h.shrink_to_fit();
       },
-      options.progress);
+      options.progress, options.stop);
   return results;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a scenario's replications and condenses them into the figures users read.
 
+#include <atomic>
 #include <optional>
 #include <span>
 #include <vector>
@@ -21,6 +22,9 @@ struct RunOptions {
   // Keep every recovery's duration (ReplicationResult::recovery_h): 8 bytes per recovery,
   // about 4 kB per replication of a 16k-GPU run (500 recoveries), so callers opt in.
   bool record_recoveries = false;
+  // Polled before every replication: non-zero stops the run with sim::Interrupted
+  // (sim::parallel_for), e.g. the flag of cli/interrupt.h after Ctrl-C.
+  const std::atomic<int>* stop = nullptr;
 };
 
 // Replication i lands in element i whatever the thread count.

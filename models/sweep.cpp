@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "models/scenario_loader.h"
+#include "sim/format.h"
 
 namespace goodsim::models {
 
@@ -122,6 +123,7 @@ class SweepReader {
       }
     }
     check_keys();
+    check_point_count(sweep);
     for (SweepAxis& axis : spec_.axes) {
       for (SweepKey& k : axis.keys) k.kind = classify(k.values);
     }
@@ -223,6 +225,28 @@ class SweepReader {
         }
       }
     }
+  }
+
+  // Counted with an overflow check: 16 axes of 16 values would wrap a 64-bit count to 0.
+  void check_point_count(const ConfigNode& sweep) const {
+    std::size_t n = 1;
+    bool over = false;
+    double approx = 1.0;
+    std::string factors;
+    for (const SweepAxis& a : spec_.axes) {
+      over = over || a.size() > kMaxSweepPoints / n;
+      if (!over) n *= a.size();
+      approx *= static_cast<double>(a.size());
+      factors += (factors.empty() ? "" : " x ") + std::to_string(a.size());
+    }
+    if (!over) return;
+    char about[64];
+    std::snprintf(about, sizeof about, "about %.2g", approx);
+    const std::string count = approx < 1e15 ? sim::with_commas(approx) : about;
+    throw InputError(sweep.key_where(), "sweep",
+                     "the sweep has " + count + " points (" + factors + "), over the limit of " +
+                         sim::with_commas(static_cast<double>(kMaxSweepPoints)) +
+                         "; sweep fewer values, or split it into several sweeps");
   }
 
   SweepSpec spec_;

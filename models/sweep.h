@@ -52,12 +52,17 @@ struct SweepSpec {
   std::string canonical() const;
 };
 
+// A sweep's points are validated and held in memory up front, and each is at least one HDF5
+// group; past this many a sweep is surely a mistake (and a count of 2^64 would wrap to 0).
+constexpr std::size_t kMaxSweepPoints = 100000;
+
 // Reads root["sweep"]; an empty spec if the document has none. Throws sim::InputError at the
 // offending place for: a block that is not a non-empty map, a value that is not a list (a map
 // is read as nested keys, so `cluster: {spares: [0, 4]}` means `cluster.spares: [0, 4]`), an
 // empty list, a value that is not a scalar, zip lists of different lengths, a key swept twice
 // or inside another swept key, a malformed key path, and keys that cannot be swept
-// (montecarlo.*: every point shares replications and seed; sweep, extends).
+// (montecarlo.*: every point shares replications and seed; sweep, extends), and more than
+// kMaxSweepPoints points.
 SweepSpec read_sweep(const sim::ConfigNode& root);
 
 // The value index on each axis of point `index` (mixed radix, the last axis fastest).

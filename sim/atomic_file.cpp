@@ -1,10 +1,12 @@
 #include "sim/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -33,11 +35,64 @@ class Fd {
   int fd_;
 };
 
+std::string temp_name(const std::filesystem::path& final_path) {
+  return final_path.string() + ".tmp-" + std::to_string(::getpid());
+}
+
+// The pid in "<base>.tmp-<pid>", if `name` is such a name.
+std::optional<pid_t> temp_owner(const std::string& name, const std::string& base) {
+  const std::string prefix = base + ".tmp-";
+  if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size() || name.size() > prefix.size() + 9)
+    return std::nullopt;
+  pid_t pid = 0;
+  for (std::size_t i = prefix.size(); i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::nullopt;
+    pid = pid * 10 + (name[i] - '0');
+  }
+  return pid;
+}
+
+bool process_gone(pid_t pid) {
+  return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 }  // namespace
 
+std::optional<std::string> why_not_writable(const std::filesystem::path& final_path) {
+  namespace fs = std::filesystem;
+  const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
+  std::error_code ec;
+  const auto status = fs::status(dir, ec);
+  if (!fs::exists(status)) return "directory '" + dir.string() + "' does not exist";
+  if (!fs::is_directory(status))
+    return std::string("'").append(dir.string()) + "' is not a directory";
+  const std::string probe = temp_name(final_path);
+  const Fd fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (fd.get() < 0) {
+    const int err = errno;
+    if (err == EEXIST) return std::nullopt;  // our own temp file: the directory is writable
+    return "cannot create a file in directory '" + dir.string() + "': " + errno_text(err);
+  }
+  ::unlink(probe.c_str());
+  return std::nullopt;
+}
+
+void remove_stale_temps(const std::filesystem::path& dir, const std::string& only_base) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const std::size_t at = name.rfind(".tmp-");
+    if (at == std::string::npos) continue;
+    const std::string base = name.substr(0, at);
+    if (!only_base.empty() && base != only_base) continue;
+    const std::optional<pid_t> pid = temp_owner(name, base);
+    std::error_code ignored;
+    if (pid && process_gone(*pid)) std::filesystem::remove(entry.path(), ignored);
+  }
+}
+
 AtomicFile::AtomicFile(std::filesystem::path final_path)
-    : final_path_(std::move(final_path)),
-      temp_path_(final_path_.string() + ".tmp-" + std::to_string(::getpid())) {}
+    : final_path_(std::move(final_path)), temp_path_(temp_name(final_path_)) {}
 
 AtomicFile::~AtomicFile() {
   if (committed_) return;

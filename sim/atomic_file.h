@@ -7,6 +7,8 @@
 //   out.commit();
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace goodsim::sim {
 
@@ -35,5 +37,16 @@ class AtomicFile {
   std::filesystem::path temp_path_;
   bool committed_ = false;
 };
+
+// Why an AtomicFile cannot write `final_path`, or nullopt if it can: the directory is missing,
+// is not a directory, or refuses a new file (read-only, permissions, full). Tried for real, by
+// creating and removing the temp file, so commands can refuse before hours of simulation.
+std::optional<std::string> why_not_writable(const std::filesystem::path& final_path);
+
+// Removes the "<name>.tmp-<pid>" files in `dir` that AtomicFiles of processes that no longer
+// exist left behind (a kill -9, a power cut); only those of "<only_base>.tmp-*" unless it is
+// empty. Temp files of live processes, this one included, are kept. Best effort: errors are
+// ignored.
+void remove_stale_temps(const std::filesystem::path& dir, const std::string& only_base = "");
 
 }  // namespace goodsim::sim

@@ -14,6 +14,8 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "sim/input_file.h"
+
 namespace goodsim::sim {
 
 namespace fs = std::filesystem;
@@ -265,7 +267,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     auto [it, inserted] = frame.seen.emplace(key, where);
     if (!inserted) {
-      std::string message = "duplicate key '" + key + "'";
+      std::string message = "duplicate key " + quoted_excerpt(key);
       if (it->second.line > 0) {
         message += " (first defined at line " + std::to_string(it->second.line) + ")";
       }
@@ -365,6 +367,10 @@ ConfigNode parse_yaml(std::string_view text, const std::string& file, std::strin
 
 // Reads a whole file; on failure returns nullopt and sets `error` to the system's reason.
 std::optional<std::string> read_file(const std::string& path, std::string& error) {
+  if (auto why = why_not_input_file(path, kMaxScenarioBytes, "scenario files")) {
+    error = std::move(*why);
+    return std::nullopt;
+  }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
                                                        &std::fclose);
   if (!file) {
@@ -374,7 +380,13 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
   std::string content;
   char buffer[1 << 16];
   std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) content.append(buffer, n);
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+    content.append(buffer, n);
+    if (content.size() > kMaxScenarioBytes) {  // it grew since it was checked
+      error = "over the " + human_bytes(kMaxScenarioBytes) + " limit for scenario files";
+      return std::nullopt;
+    }
+  }
   if (std::ferror(file.get())) {
     error = std::generic_category().message(errno);  // e.g. "Is a directory"
     return std::nullopt;
@@ -642,7 +654,7 @@ InputError ConfigNode::error(std::string message) const {
 }
 
 std::string ConfigNode::describe() const {
-  return is_scalar() ? "'" + text_ + "'" : kind_name(kind_);
+  return is_scalar() ? quoted_excerpt(text_) : kind_name(kind_);
 }
 
 ConfigNode& ConfigNode::set(std::string key, ConfigNode value) {
@@ -724,7 +736,7 @@ void MapReader::finish() const {
     bool known = false;
     for (const std::string& asked : asked_) known = known || asked == key;
     if (known) continue;
-    std::string message = "unknown key '" + key + "'";
+    std::string message = "unknown key " + quoted_excerpt(key);
     if (!asked_.empty()) {
       message += "; expected one of: ";
       for (std::size_t i = 0; i < asked_.size(); ++i) {

@@ -100,6 +100,9 @@ class MapReader {
   // Throws at the first entry never asked for: "unknown key 'foo'; expected one of: a, b, c".
   void finish() const;
 
+  // The map being read, e.g. to report a missing combination of keys at its location.
+  const ConfigNode& node() const { return *node_; }
+
  private:
   void note(std::string_view key);
 

@@ -12,10 +12,24 @@ std::string to_string(const SourceLocation& where) {
   return out;
 }
 
+std::string quoted_excerpt(std::string_view text) {
+  constexpr std::size_t kWhole = 80;
+  constexpr std::size_t kKept = 60;
+  if (text.size() <= kWhole) return std::string("'").append(text).append("'");
+  std::size_t end = kKept;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) to the start of a character.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string("'")
+      .append(text.substr(0, end))
+      .append("\u2026' (")
+      .append(std::to_string(text.size()))
+      .append(" bytes)");
+}
+
 namespace {
 std::string format(const SourceLocation& where, const std::string& key, const std::string& msg) {
   std::string out = to_string(where) + ": ";
-  if (!key.empty()) out += "key '" + key + "': ";
+  if (!key.empty()) out += "key " + quoted_excerpt(key) + ": ";
   return out + msg;
 }
 }  // namespace

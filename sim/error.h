@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace goodsim::sim {
 
@@ -15,6 +16,11 @@ struct SourceLocation {
 };
 
 std::string to_string(const SourceLocation& where);
+
+// `text` in single quotes as error messages show values: whole up to 80 bytes; longer, its
+// first 60 bytes (not splitting a UTF-8 character), "…" and the length, e.g.
+// 'AAAA…' (1073741824 bytes), so that a 1 GB value still gives a one-line message.
+std::string quoted_excerpt(std::string_view text);
 
 class InputError : public std::runtime_error {
  public:

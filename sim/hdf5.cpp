@@ -48,7 +48,20 @@ std::string take_error_description() {
   };
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, visit, &innermost);
   H5Eclear2(H5E_DEFAULT);
-  return innermost.empty() ? "unknown HDF5 error" : innermost;
+  if (innermost.empty()) return "unknown HDF5 error";
+  // The sec2 driver's "file write failed: time = ..., filename = ..., errno = 28, error
+  // message = 'No space left on device', buf = ..." (several lines): keep what the user needs.
+  const std::string marker = "error message = '";
+  const std::size_t at = innermost.find(marker);
+  const std::size_t colon = innermost.find(':');
+  if (at != std::string::npos && colon < at) {
+    const std::size_t begin = at + marker.size();
+    const std::size_t end = innermost.find('\'', begin);
+    if (end != std::string::npos) {
+      return innermost.substr(0, colon) + ": " + innermost.substr(begin, end - begin);
+    }
+  }
+  return innermost;
 }
 
 std::string object_path(hid_t id) {
@@ -300,9 +313,15 @@ std::vector<T> read_1d(const Op& op, const std::string& name, H5T_class_t expect
 namespace detail {
 void close_quietly(CloseFn close, hid_t id) noexcept {
   QuietErrors quiet;
-  close(id);
+  // A failed close (a full disk) leaves its messages on this thread's error stack; clear
+  // them, or they leak when the thread (e.g. the sweep's writer) ends.
+  if (close(id) < 0) H5Eclear2(H5E_DEFAULT);
 }
 }  // namespace detail
+
+void skip_library_cleanup_at_exit() {
+  H5dont_atexit();
+}
 
 std::size_t Table::rows() const {
   if (columns.empty()) return 0;

@@ -146,6 +146,16 @@ class Group {
   GroupHandle handle_;
 };
 
+// Call first in main, before any other HDF5 call: HDF5 then registers no exit handler.
+//
+// HDF5 1.10's exit handler crashes (SIGSEGV in H5F__close_cb) after a write failed for want
+// of space: the first failed flush leaves the metadata cache in a state where every later
+// flush fails ("slist already enabled?"), so the file cannot be closed, and the handler then
+// closes the half-destroyed file again. Every file goodsim writes is closed explicitly before
+// it is renamed into place (sim::AtomicFile), so the handler has nothing left to do on success;
+// after a failure the temp file is removed and the process exits with the I/O error.
+void skip_library_cleanup_at_exit();
+
 class File {
  public:
   static File create(const std::string& path);      // truncates an existing file

@@ -2,6 +2,10 @@
 // Runs fn(i) for i in [0, n) on `threads` worker threads. Each index is computed exactly once
 // and writes only its own output, so results do not depend on the thread count or on which
 // worker picked which index. The calling thread reports progress while it waits.
+//
+// `stop` (optional) is polled before every index: once it is non-zero (e.g. set by a signal
+// handler, cli/interrupt.h) the workers finish the index in hand, start no new one, and
+// parallel_for throws Interrupted. Which indices were computed is then undefined.
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +14,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -20,8 +25,15 @@ using ProgressCallback = std::function<void(std::size_t done, std::size_t total)
 
 unsigned default_thread_count();
 
+// parallel_for stopped early because its `stop` flag was set.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 template <typename Fn>
-void parallel_for(std::size_t n, unsigned threads, Fn&& fn, const ProgressCallback& progress = {}) {
+void parallel_for(std::size_t n, unsigned threads, Fn&& fn, const ProgressCallback& progress = {},
+                  const std::atomic<int>* stop = nullptr) {
   if (threads == 0) threads = default_thread_count();
   if (threads > n) threads = static_cast<unsigned>(n > 0 ? n : 1);
   // Small chunks keep the load balanced; large enough that the counter is not contended.
@@ -29,6 +41,9 @@ void parallel_for(std::size_t n, unsigned threads, Fn&& fn, const ProgressCallba
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
   std::atomic<bool> failed{false};
+  const auto stopped = [stop] {
+    return stop != nullptr && stop->load(std::memory_order_relaxed) != 0;
+  };
   std::exception_ptr error;
   std::mutex error_mutex;
 
@@ -38,8 +53,13 @@ void parallel_for(std::size_t n, unsigned threads, Fn&& fn, const ProgressCallba
         const std::size_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
         if (begin >= n || failed.load(std::memory_order_relaxed)) return;
         const std::size_t end = std::min(n, begin + chunk);
-        for (std::size_t i = begin; i < end; ++i) fn(i);
-        done.fetch_add(end - begin, std::memory_order_relaxed);
+        for (std::size_t i = begin; i < end; ++i) {
+          if (stopped()) throw Interrupted("interrupted");
+          fn(i);
+          // Counted one by one, not per chunk: a chunk of slow replications can take many
+          // seconds, and progress would stand at 0 meanwhile.
+          done.fetch_add(1, std::memory_order_relaxed);
+        }
       }
     } catch (...) {
       std::lock_guard lock(error_mutex);

@@ -156,6 +156,13 @@ const BadScenario kBadScenarios[] = {
     {"UnknownRepairModel", "    model: exponential\n    mean", "    model: gamma\n    mean",
      "    model: gamma", "cluster.repair.model",
      "unknown repair model 'gamma'; supported: exponential, lognormal, fixed, empirical"},
+    {"LognormalRepairWithoutParameters", "    model: exponential\n    mean: 24h\n",
+     "    model: lognormal\n", "    model: lognormal", "cluster.repair",
+     "a lognormal distribution needs either {mean, sigma} or {median, p90}, got none of them"},
+    {"LognormalRepairWithHalfAPair", "    model: exponential\n    mean: 24h\n",
+     "    model: lognormal\n    mean: 24h\n    p90: 48h\n", "    model: lognormal",
+     "cluster.repair",
+     "a lognormal distribution needs either {mean, sigma} or {median, p90}, got {mean, p90}"},
     {"UnknownRecoveryStrategy", "strategy: hot_spare", "strategy: cold_spare",
      "  strategy: cold_spare", "recovery.strategy",
      "unknown recovery strategy 'cold_spare'; supported: hot_spare"},
@@ -446,6 +453,37 @@ TEST(CliRun, PlannedStopsArePrintedAndStoredApartFromFailures) {
   }
 }
 
+// The file says how it was made: the scenario as run (rerunning it repeats the run), the
+// command line and the thread count.
+TEST(CliRun, StoresTheScenarioAsRunWithTheCommandLineAndThreads) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", mutate("interval: 30min", "interval: auto"));
+  const RunResult r = run_goodsim({"run", "scenario.yaml", "-o", "out.h5", "-q", "--seed", "7",
+                                   "--reps", "30", "--threads", "2", "--set", "job.work=90 h"},
+                                  dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  const auto root = file.root();
+  EXPECT_EQ(root.string_attribute("command_line"),
+            "goodsim run scenario.yaml -o out.h5 -q --seed 7 --reps 30 --threads 2 --set "
+            "'job.work=90 h'");
+  EXPECT_EQ(root.int64_attribute("threads"), 2);
+  const std::string stored = root.string_attribute("scenario");
+  write_text(dir / "as-run.yaml", stored);
+  const models::Scenario s = models::load_scenario((dir / "as-run.yaml").string());
+  EXPECT_EQ(s.montecarlo.seed, 7u);
+  EXPECT_EQ(s.montecarlo.replications, 30);
+  EXPECT_FALSE(s.checkpoint.interval_auto) << stored;
+  EXPECT_EQ(s.checkpoint.interval_h,
+            root.open_group("points/000000").double_attribute("checkpoint_interval_h"));
+  EXPECT_EQ(s.job.work_h, 90.0);
+  // Running the stored scenario repeats the run.
+  ASSERT_EQ(run_goodsim({"run", "as-run.yaml", "-o", "again.h5", "-q"}, dir.path()).exit_code, 0);
+  const auto again = sim::h5::File::open_read((dir / "again.h5").string());
+  EXPECT_EQ(again.root().open_group("points/000000").read_doubles("goodput"),
+            root.open_group("points/000000").read_doubles("goodput"));
+}
+
 TEST(CliRun, NoOutputWritesNothing) {
   TempDir dir;
   write_text(dir / "scenario.yaml", kBase);
@@ -535,6 +573,37 @@ TEST(CliHelp, TopLevelHelp) {
     EXPECT_TRUE(HasSubstr(r.out, "2 bad input"));
   }
   EXPECT_TRUE(list_dir(dir.path()).empty());
+}
+
+TEST(CliHelp, HelpCommandPrintsTheHelpOfThatCommand) {
+  TempDir dir;
+  for (const char* command : {"run", "sweep", "interval", "validate", "recommend"}) {
+    const RunResult help = run_goodsim({"help", command}, dir.path());
+    const RunResult flag = run_goodsim({command, "--help"}, dir.path());
+    EXPECT_EQ(help.exit_code, 0) << help;
+    EXPECT_TRUE(HasSubstr(help.out, std::string("usage: goodsim ") + command));
+    EXPECT_EQ(help.out, flag.out) << command;
+  }
+  const RunResult unknown = run_goodsim({"help", "frobnicate"}, dir.path());
+  EXPECT_EQ(unknown.exit_code, 2) << unknown;
+  EXPECT_TRUE(HasSubstr(unknown.err, "unknown command 'frobnicate'"));
+  EXPECT_TRUE(list_dir(dir.path()).empty());
+}
+
+TEST(CliRun, TheHeaderNamesTheFailureModel) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kBase);
+  const RunResult exponential =
+      run_goodsim({"run", "scenario.yaml", "--no-output", "-q", "--reps", "5"}, dir.path());
+  ASSERT_EQ(exponential.exit_code, 0) << exponential;
+  EXPECT_TRUE(
+      HasSubstr(exponential.out, "\nfailures   exponential (the same rate per node at any age)\n"));
+  const RunResult weibull =
+      run_goodsim({"run", "scenario.yaml", "--no-output", "-q", "--reps", "5", "--set",
+                   "cluster.failure.model=weibull", "--set", "cluster.failure.shape=0.7"},
+                  dir.path());
+  ASSERT_EQ(weibull.exit_code, 0) << weibull;
+  EXPECT_TRUE(HasSubstr(weibull.out, "\nfailures   weibull, shape 0.7, node MTBF as its mean"));
 }
 
 TEST(CliHelp, RunHelpMentionsUnitsAndAWorkingExample) {

@@ -282,6 +282,29 @@ TEST_F(ConfigFileTest, SyntaxErrorReportsLine) {
   EXPECT_EQ(e.where().line, 3);
 }
 
+TEST(ConfigErrors, LongValuesAreQuotedAsAShortExcerptWithTheirLength) {
+  EXPECT_EQ(quoted_excerpt("30min"), "'30min'");
+  EXPECT_EQ(quoted_excerpt(std::string(80, 'a')), "'" + std::string(80, 'a') + "'");
+  EXPECT_EQ(quoted_excerpt(std::string(1 << 20, 'a')),
+            "'" + std::string(60, 'a') + "\u2026' (1048576 bytes)");
+  // A two-byte character across the cut is dropped whole, not split.
+  const std::string text = std::string(59, 'a') + "\u00e9" + std::string(100, 'b');
+  EXPECT_EQ(quoted_excerpt(text), "'" + std::string(59, 'a') + "\u2026' (161 bytes)");
+}
+
+TEST(ConfigErrors, AHugeValueGivesAShortMessage) {
+  const std::string huge(1 << 20, '7');
+  const ConfigNode root = parse_config("nodes: x" + huge + "\n", "s.yaml");
+  const InputError e = catch_input_error([&] { root.find("nodes")->as_int(); });
+  EXPECT_EQ(std::string(e.what()), "s.yaml:1:8: key 'nodes': expected an integer, got 'x" +
+                                       std::string(59, '7') + "\u2026' (1048577 bytes)");
+  // YAML keys are at most 1024 characters (yaml-cpp's simple-key limit).
+  const ConfigNode keys = parse_config(std::string(1000, 'k') + ": 1\n", "s.yaml");
+  MapReader reader(keys);
+  const InputError unknown = catch_input_error([&] { reader.finish(); });
+  EXPECT_LT(std::string(unknown.what()).size(), 200u) << unknown.what();
+}
+
 TEST_F(ConfigFileTest, MissingFile) {
   std::string path = (dir_ / "nope.yaml").string();
   InputError e = catch_input_error([&] { load_config_file(path); });

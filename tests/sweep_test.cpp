@@ -621,9 +621,32 @@ TEST_P(BadSweepTest, ExitsTwoAtTheLineInTheSweepBlockAndWritesNothing) {
   EXPECT_EQ(list_dir(dir.path()), std::set<std::string>{"scenario.yaml"}) << r;
 }
 
+// A sweep block of `axes` keys (x0.k, x1.k, ...) with `values` values each.
+std::string sweep_of(int axes, int values) {
+  std::string out = "sweep:\n";
+  for (int a = 0; a < axes; ++a) {
+    out += "  x" + std::to_string(a) + ".k: [";
+    for (int v = 0; v < values; ++v) out += (v ? ", " : "") + std::to_string(v);
+    out += "]\n";
+  }
+  return out;
+}
+const std::string kTooManyPoints = sweep_of(2, 400);
+// 16^16 = 2^64 points: a 64-bit count wraps to 0; 2^64 x 3 wraps to a small, wrong count.
+const std::string kTwoTo64Points = sweep_of(16, 16);
+const std::string kWrappingPoints = sweep_of(16, 16) + "  y.k: [1, 2, 3]\n";
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadSweepTest,
     ::testing::Values(
+        BadSweep{"too_many_points", kTooManyPoints.c_str(), "sweep:",
+                 "key 'sweep': the sweep has 160,000 points (400 x 400), over the limit of "
+                 "100,000; sweep fewer values, or split it into several sweeps"},
+        BadSweep{"two_to_the_64_points", kTwoTo64Points.c_str(), "sweep:",
+                 "the sweep has about 1.8e+19 points (16 x 16 x 16 x 16 x 16 x 16 x 16 x 16 x 16 "
+                 "x 16 x 16 x 16 x 16 x 16 x 16 x 16), over the limit of 100,000"},
+        BadSweep{"points_that_wrap_a_64_bit_count", kWrappingPoints.c_str(),
+                 "sweep:", "the sweep has about 5.5e+19 points"},
         BadSweep{"unknown_leaf_key", "sweep:\n  cluster.sparez:\n    - 0\n    - 2\n",
                  "  cluster.sparez:", "unknown key 'sparez'"},
         BadSweep{"unknown_top_key", "sweep:\n  clustr.spares: [0, 2]\n", "  clustr.spares: [0, 2]",

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "models/failure/failure_clock.h"
+#include "sim/input_file.h"
 
 namespace goodsim::models {
 
@@ -191,6 +192,10 @@ void read_trace_failure(sim::MapReader& r, FailureSpec& spec) {
   }
   const sim::ConfigNode& file = r.required("file");
   const std::string path = resolve(file);
+  // Regular files of bounded size only: /dev/zero would fill memory, a FIFO block forever.
+  if (const auto why = sim::why_not_input_file(path, sim::kMaxTraceBytes, "trace files")) {
+    throw file.error("cannot open trace file '" + path + "': " + *why);
+  }
   std::ifstream in(path);
   if (!in) throw file.error("cannot open trace file '" + path + "'");
   auto trace = std::make_shared<FailureTrace>(CsvReader(path).read(in));

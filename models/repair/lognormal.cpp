@@ -51,10 +51,14 @@ RepairDistributionPtr read_lognormal(sim::MapReader& r) {
     if (!(q90 > med)) throw p90->error("expected p90 > median, got " + p90->describe());
     return std::make_shared<Lognormal>(std::log(med), std::log(q90 / med) / kZ90);
   }
-  const sim::ConfigNode* at = mean ? mean : median ? median : sigma ? sigma : p90;
-  const std::string msg = "lognormal repair needs either {mean, sigma} or {median, p90}";
-  if (at) throw at->error(msg);
-  throw sim::InputError({}, "cluster.repair", msg);
+  std::string given;
+  for (const auto& [key, node] : {std::pair{"mean", mean}, std::pair{"sigma", sigma},
+                                  std::pair{"median", median}, std::pair{"p90", p90}}) {
+    if (node) given += (given.empty() ? "" : ", ") + std::string(key);
+  }
+  // At the map itself (the lognormal's own location and key path), naming the expected keys.
+  throw r.node().error("a lognormal distribution needs either {mean, sigma} or {median, p90}, " +
+                       (given.empty() ? std::string("got none of them") : "got {" + given + "}"));
 }
 
 }  // namespace goodsim::models
