@@ -122,9 +122,7 @@ extern const StrategyEntry kCheckpointlessStrategy = {
     .plain = false,
     .read = read,
     .check = check,
-    .make = [](const Scenario& s) -> std::unique_ptr<RecoveryStrategy> {
-      return std::make_unique<Checkpointless>(s);
-    },
+    .make = instantiate<Checkpointless>,
     .describe = describe,
 };
 

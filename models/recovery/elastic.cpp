@@ -88,9 +88,7 @@ extern const StrategyEntry kElasticStrategy = {
     .plain = false,
     .read = read,
     .check = check,
-    .make = [](const Scenario& s) -> std::unique_ptr<RecoveryStrategy> {
-      return std::make_unique<Elastic>(s);
-    },
+    .make = instantiate<Elastic>,
     .describe = describe,
 };
 

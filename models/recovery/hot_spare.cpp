@@ -25,9 +25,7 @@ extern const StrategyEntry kHotSpareStrategy = {
     .plain = true,
     .read = nullptr,
     .check = nullptr,
-    .make = [](const Scenario& s) -> std::unique_ptr<RecoveryStrategy> {
-      return std::make_unique<HotSpare>(s);
-    },
+    .make = instantiate<HotSpare>,
     .describe = [](const Scenario&) { return std::string(); },
 };
 

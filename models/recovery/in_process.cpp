@@ -69,9 +69,7 @@ extern const StrategyEntry kInProcessStrategy = {
     .plain = false,
     .read = read,
     .check = check,
-    .make = [](const Scenario& s) -> std::unique_ptr<RecoveryStrategy> {
-      return std::make_unique<InProcess>(s);
-    },
+    .make = instantiate<InProcess>,
     .describe = describe,
 };
 

@@ -48,9 +48,7 @@ extern const StrategyEntry kRequeueStrategy = {
     .plain = false,
     .read = read,
     .check = check,
-    .make = [](const Scenario& s) -> std::unique_ptr<RecoveryStrategy> {
-      return std::make_unique<Requeue>(s);
-    },
+    .make = instantiate<Requeue>,
     .describe = describe,
 };
 

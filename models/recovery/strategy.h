@@ -90,6 +90,12 @@ struct StrategyEntry {
   std::string (*describe)(const Scenario& s);
 };
 
+// StrategyEntry::make for a strategy class constructible from the scenario.
+template <class T>
+std::unique_ptr<RecoveryStrategy> instantiate(const Scenario& s) {
+  return std::make_unique<T>(s);
+}
+
 // The registered strategy named `name`; throws std::logic_error if there is none (names in a
 // Scenario were checked when it was read).
 const StrategyEntry& find_strategy(const std::string& name);
