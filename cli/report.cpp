@@ -7,6 +7,7 @@
 #include "models/daly.h"
 #include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
+#include "models/slow/slow_nodes.h"
 #include "sim/format.h"
 
 namespace goodsim::cli {
@@ -77,6 +78,8 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
         << "), detected after " << human_duration(sdc->detect_h)
         << "; rolls back to the last checkpoint before it\n";
   }
+  if (const auto& slow = c.slow) out << "slow       " << models::describe_slow(*slow) << "\n";
+
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
   if (s.job.derived_from) {
     const auto& d = *s.job.derived_from;
@@ -157,6 +160,10 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
         "sdc detected   %.1f per run (silent data corruption, not counted as "
         "interruptions)\n",
         sum.sdc_detections_mean);
+  }
+  if (s.cluster.slow) {
+    out << fmt("slow nodes     %.1f slowdowns per run, %.1f slow nodes evicted per run\n",
+               sum.slow_episodes_mean, sum.evictions_mean);
   }
   if (sum.cost_usd) {
     const auto& c = *sum.cost_usd;

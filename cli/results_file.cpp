@@ -49,6 +49,7 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   const std::size_t n = reps.size();
   std::vector<double> wall(n), goodput(n), buckets(n * models::kBucketCount), cost;
   std::vector<std::int64_t> interruptions(n), recoveries(n), fallbacks(n), planned(n), sdc(n);
+  std::vector<std::int64_t> slow(n), evictions(n);
   for (std::size_t i = 0; i < n; ++i) {
     wall[i] = reps[i].wall_h;
     goodput[i] = reps[i].goodput;
@@ -57,6 +58,8 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
     fallbacks[i] = reps[i].fallbacks;
     planned[i] = reps[i].planned_interruptions;
     sdc[i] = reps[i].sdc_detections;
+    slow[i] = reps[i].slow_episodes;
+    evictions[i] = reps[i].evictions;
     for (std::size_t b = 0; b < models::kBucketCount; ++b) {
       buckets[i * models::kBucketCount + b] = reps[i].buckets_h[b];
     }
@@ -73,6 +76,10 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
     group.write("planned_interruptions", planned, "count");
   }
   if (p.scenario->cluster.sdc) group.write("sdc_detections", sdc, "count");
+  if (p.scenario->cluster.slow) {
+    group.write("slow_episodes", slow, "count");
+    group.write("evictions", evictions, "count");
+  }
   const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
   group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
   if (const auto& causes = p.scenario->cluster.causes; !causes.empty()) {

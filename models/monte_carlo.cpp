@@ -47,6 +47,8 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
     out.planned_interruptions_mean += static_cast<double>(r.planned_interruptions);
     out.pool_failures_mean += static_cast<double>(r.pool_failures);
     out.sdc_detections_mean += static_cast<double>(r.sdc_detections);
+    out.slow_episodes_mean += static_cast<double>(r.slow_episodes);
+    out.evictions_mean += static_cast<double>(r.evictions);
     out.peer_recoveries_mean += static_cast<double>(r.peer_recoveries);
     out.fallbacks_mean += static_cast<double>(r.fallbacks);
     recorded |= !r.recovery_h.empty();
@@ -66,9 +68,9 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
   if (n > 0) {
     for (double& b : out.bucket_mean_h) b /= static_cast<double>(n);
     for (double& c : out.interruptions_by_cause_mean) c /= static_cast<double>(n);
-    for (double* m :
-         {&out.recoveries_mean, &out.peer_recoveries_mean, &out.fallbacks_mean,
-          &out.planned_interruptions_mean, &out.pool_failures_mean, &out.sdc_detections_mean}) {
+    for (double* m : {&out.recoveries_mean, &out.peer_recoveries_mean, &out.fallbacks_mean,
+                      &out.planned_interruptions_mean, &out.pool_failures_mean,
+                      &out.sdc_detections_mean, &out.slow_episodes_mean, &out.evictions_mean}) {
       *m /= static_cast<double>(n);
     }
   }

@@ -41,6 +41,8 @@ struct RunSummary {
   double planned_interruptions_mean = 0.0;  // planned maintenance stops per replication
   double pool_failures_mean = 0.0;          // idle spares failed in the pool, per replication
   double sdc_detections_mean = 0.0;         // silent data corruptions detected, per replication
+  double slow_episodes_mean = 0.0;          // nodes that turned slow, per replication
+  double evictions_mean = 0.0;              // slow nodes evicted, per replication
   std::array<double, kBucketCount> bucket_mean_h{};
   std::optional<sim::SampleSummary> cost_usd;         // models/cost.h, per replication
   std::optional<CostBreakdown> cost_mean;             // slots, spares, repairs: means

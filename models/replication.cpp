@@ -13,6 +13,7 @@
 #include "models/recovery/shard_map.h"
 #include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
+#include "models/slow/slow_nodes.h"
 #include "sim/error.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
@@ -29,6 +30,8 @@ enum class EventKind : std::uint8_t {
   kMaintenance,  // a planned maintenance stop is due
   kSdc,          // a silent data corruption arrives (void unless the job is computing)
   kSdcDetected,  // the earliest pending corruption is detected
+  kSlowOnset,    // a node may turn slow (void if its slot is empty or it is slow already)
+  kSlowTimer,    // a slowdown ends, is acted on, or a repeat offender turns slow again
 };
 
 // Where an interruption rolls the job back to: a strategy's Keep (models/recovery/strategy.h),
@@ -103,6 +106,9 @@ class Replication {
       // Gemini's group placement: neighbouring slots hold each other's copies.
       memory_copies_.emplace(s.cluster.nodes, s.checkpoint.memory->copies, Placement::kPacked);
     }
+    if (s.cluster.slow) {
+      slow_.emplace(*s.cluster.slow, s.cluster.nodes, eviction_price(), seed, index);
+    }
     if (!s.cluster.causes.empty()) {
       double total = 0.0;
       for (const CauseSpec& c : s.cluster.causes) total += c.share;
@@ -118,17 +124,19 @@ class Replication {
   // leaving its slot without failing (SDC swaps, domains).
   static bool needs_slots(const Scenario& s) {
     return s.cluster.domain_size > 0 || find_strategy(s.recovery.strategy).tracks_slots ||
-           s.checkpoint.memory || (s.cluster.sdc && has_node_clocks(s.cluster.failure));
+           s.checkpoint.memory ||
+           ((s.cluster.sdc || s.cluster.slow) && has_node_clocks(s.cluster.failure));
   }
 
   ReplicationResult run() {
     stretch_ = checkpoints_.stretch(0.0, 0);  // computing from t = 0: nothing to restore
-    plan_.done = checkpoints_.time_to_finish(stretch_);
+    plan_.done = stretch_h_ = checkpoints_.time_to_finish(stretch_);
     schedule_failure();
     if (s_.cluster.maintenance.every_h > 0.0) {
       queue_.schedule_at(s_.cluster.maintenance.every_h, EventKind::kMaintenance);
     }
     if (sdc_stream_) queue_.schedule_at(sdc_stream_->exponential(sdc_gap_h_), EventKind::kSdc);
+    if (slow_) queue_.schedule_at(slow_->next_onset(0.0), EventKind::kSlowOnset);
     const double wall_cap = s_.job.work_h * s_.montecarlo.max_wall_factor;
     while (const auto ev = queue_.pop_before(plan_.done)) {
       if (ev->time > wall_cap) throw_cannot_finish(wall_cap);
@@ -166,6 +174,10 @@ class Replication {
         return on_corruption(t);
       case EventKind::kSdcDetected:
         return on_sdc_detected(t);
+      case EventKind::kSlowOnset:
+        return on_slow_onset(t);
+      case EventKind::kSlowTimer:
+        return on_slow_timer(t);
     }
   }
 
@@ -206,7 +218,33 @@ class Replication {
     plan_.compute_start = from + restore.hours;
     // Multi-level: the boundary restored from is written, whichever level held it.
     stretch_ = checkpoints_.stretch(pos_, kFull && memory_copies_ ? held_ : durable_, speed);
-    plan_.done = plan_.compute_start + checkpoints_.time_to_finish(stretch_);
+    const double whole = checkpoints_.time_to_finish(stretch_);
+    if (!kFull) {
+      plan_.done = plan_.compute_start + whole;
+      return;
+    }
+    // Slow nodes: the stretch's own time runs at the slowest node's pace (see stretch_time).
+    stretch_h_ = whole;
+    warp_t_ = plan_.compute_start;
+    warp_tau_ = 0.0;
+    slow_speed_ = slow_ ? slow_->speed() : 1.0;
+    plan_.done = plan_.compute_start + whole / slow_speed_;
+  }
+
+  // How far the stretch has got at wall time t > compute_start. While a node is slow the whole
+  // stretch runs slower, its checkpoint writes included (the job waits for its slowest rank at
+  // every collective): its own time advances at slow_speed_ per wall hour since the last change
+  // of pace.
+  double stretch_time(double t) const {
+    if (!kFull) return t - plan_.compute_start;
+    return warp_tau_ + (t - warp_t_) * slow_speed_;
+  }
+
+  // The wall time since the last change of pace that the slow pace added, up to t.
+  void book_slow(double t) {
+    if (kFull && slow_speed_ < 1.0) {
+      result_.bucket(Bucket::kSlow) += (t - warp_t_) * (1.0 - slow_speed_);
+    }
   }
 
   // Applies a planned fill once the clock has reached it.
@@ -233,7 +271,7 @@ class Replication {
 
   // Where the job stands at t: its stretch's cut, or nothing computed yet.
   CheckpointSchedule::Cut cut_at(double t) const {
-    if (t > plan_.compute_start) return checkpoints_.cut(stretch_, t - plan_.compute_start);
+    if (t > plan_.compute_start) return checkpoints_.cut(stretch_, stretch_time(t));
     return {pos_, pos_, -1, -1, 0.0, 0.0};
   }
 
@@ -241,8 +279,10 @@ class Replication {
   // keeps of the progress reached; the rest, and any write cut short, is lost.
   void interrupt(double t, const CheckpointSchedule::Cut& cut, Rollback keep) {
     book_phases(t);
+    if (kFull && t < save_.end) abandon_save(t);
     double reached = pos_, boundary = pos_, partial = 0.0;
     if (t > plan_.compute_start) {
+      book_slow(t);
       reached = cut.reached;
       boundary = cut.boundary;
       partial = cut.partial_h;
@@ -545,15 +585,8 @@ class Replication {
     close_recovery_if_resumed(t);
     interrupt(t, cut_at(t), Rollback::kAll);
     kept_ = Keep::kPolicy;  // the peers' state went down with the cluster
-    double write_h = 0.0;
-    if (pos_ > rollback_position()) {
-      write_h = s_.checkpoint.write_h + s_.checkpoint.persist_h;
-      result_.bucket(Bucket::kCheckpoint) += write_h;
-      planned_checkpoint_ = pos_;
-      // A stop during a periodic write saves that boundary: it need not be written again.
-      const auto k = static_cast<std::int64_t>(std::llround(pos_ / checkpoints_.interval_h()));
-      if (checkpoints_.position(k) == pos_) durable_ = std::max(durable_, k);
-    }
+    const double write_h = save_progress();
+    result_.bucket(Bucket::kCheckpoint) += write_h;
     maintenance_end_ = t + write_h + m.duration_h;
     planned_restart_ = true;
     queue_.cancel(spares_event_);
@@ -572,6 +605,127 @@ class Replication {
     }
     fill_committed_ = false;
     try_fill(maintenance_end_);
+  }
+
+  // A planned stop saves the progress the job holds beyond its last durable checkpoint (write
+  // and persist); returns how long that takes, 0 when there is nothing to save. The save counts
+  // from now on; abandon_save() takes it back if an interruption cuts it short.
+  double save_progress() {
+    if (!(pos_ > rollback_position())) return 0.0;
+    save_.planned = planned_checkpoint_;
+    save_.durable = durable_;
+    planned_checkpoint_ = pos_;
+    // A stop during a periodic write saves that boundary: it need not be written again.
+    const auto k = static_cast<std::int64_t>(std::llround(pos_ / checkpoints_.interval_h()));
+    if (checkpoints_.position(k) == pos_) durable_ = std::max(durable_, k);
+    return s_.checkpoint.write_h + s_.checkpoint.persist_h;
+  }
+
+  // An eviction's save (booked as the plan's hold phase) was cut short at t: the checkpoint is
+  // not there, and the time spent writing it is lost like any partial write.
+  [[gnu::noinline]] void abandon_save(double t) {
+    planned_checkpoint_ = save_.planned;
+    durable_ = save_.durable;
+    const double spent = std::max(0.0, t - plan_.start);
+    result_.bucket(Bucket::kCheckpoint) -= spent;
+    result_.bucket(Bucket::kLost) += spent;
+    save_.end = -kNever;
+  }
+
+  // Slow nodes (docs/model.md): a proposal lands on a uniformly drawn slot; it is void if the
+  // slot is empty or its node is slow already.
+  [[gnu::noinline]] void on_slow_onset(double t) {
+    settle(t);
+    queue_.schedule_at(slow_->next_onset(t), EventKind::kSlowOnset);
+    const std::int64_t slot = slow_->pick_slot();
+    const bool empty = slot_aware_ ? occupied_[static_cast<std::size_t>(slot)] == 0
+                                   : slow_->lands_on_empty(empty_slots_);
+    if (empty || slow_->holds(slot)) return;
+    slow_->begin(t, slot);
+    ++result_.slow_episodes;
+    schedule_slow_timer();
+    apply_speed(t);
+  }
+
+  // A slowdown ends, a repeat offender relapses, or the mitigation evicts a slow node. An
+  // eviction waits until the job computes (it is restarting, or waiting for spares).
+  [[gnu::noinline]] void on_slow_timer(double t) {
+    settle(t);
+    const SlowNodes::Due due = slow_->advance(t);
+    if (due.action == SlowNodes::Action::kRelapsed) ++result_.slow_episodes;
+    if (due.action == SlowNodes::Action::kEvict) {
+      if (t < plan_.compute_start) {
+        const double retry = std::max(s_.cluster.slow->detect_h, 1.0 / 60.0);
+        slow_->postpone(due.slot, plan_.compute_start != kNever ? plan_.compute_start : t + retry);
+      } else {
+        evict(t, due.slot);
+      }
+    }
+    schedule_slow_timer();
+    apply_speed(t);
+  }
+
+  void schedule_slow_timer() {
+    const double t = slow_->next_time();
+    if (queue_.pending(slow_timer_)) {
+      if (t == slow_timer_at_) return;
+      queue_.cancel(slow_timer_);
+    }
+    slow_timer_at_ = t;
+    if (t != kNever) slow_timer_ = queue_.schedule_at(t, EventKind::kSlowTimer);
+  }
+
+  // The slowest node's pace changed at t: the stretch goes on at the new pace from where it
+  // stands (nothing is interrupted), and so does the plan not yet computing.
+  void apply_speed(double t) {
+    const double v = slow_->speed();
+    if (v == slow_speed_) return;
+    if (t > plan_.compute_start) {
+      book_slow(t);
+      warp_tau_ = stretch_time(t);
+      warp_t_ = t;
+    } else {
+      warp_t_ = plan_.compute_start;
+      warp_tau_ = 0.0;
+    }
+    slow_speed_ = v;
+    plan_.done = warp_t_ + (stretch_h_ - warp_tau_) / v;
+  }
+
+  // The mitigation evicts the slow node in `slot` while the job computes: the job stops, keeps
+  // what the strategy says (by default it saves its progress first, as before a planned stop),
+  // the node goes to repair and a spare takes its slot as after a failure, without detection.
+  // Not a failure: no recovery is counted.
+  [[gnu::noinline]] void evict(double t, std::int64_t slot) {
+    close_recovery_if_resumed(t);
+    ++result_.evictions;
+    const Keep keep = strategy_->keep_after_eviction();
+    const CheckpointSchedule::Cut cut = cut_at(t);
+    renew_memory_copies(cut.written);
+    interrupt(t, cut, keep == Keep::kStep ? Rollback::kStep : Rollback::kAll);
+    kept_ = keep;
+    double save_h = 0.0;
+    if (keep != Keep::kStep) {
+      save_h = save_progress();
+      planned_restart_ = true;
+    }
+    lose_state(slot);
+    if (slot_aware_) clock_->node_left(t, slot);
+    vacate(slot, t, repair_time_);
+    schedule_failure();
+    begin_recovery(t, save_h);
+    plan_.hold = Bucket::kCheckpoint;
+    save_.end = save_h > 0.0 ? t + save_h : -kNever;
+  }
+
+  // What an eviction costs the job, in hours: the ski-rental bound's price (docs/model.md).
+  double eviction_price() const {
+    const Keep keep = strategy_->keep_after_eviction();
+    double h = strategy_->restore(keep, false).hours + strategy_->mean_queue_hours();
+    if (!entry_.from_scheduler) h += s_.recovery.swap_h;
+    h +=
+        keep == Keep::kStep ? 0.5 * s_.job.step_h : s_.checkpoint.write_h + s_.checkpoint.persist_h;
+    return h;
   }
 
   // The failure's cause: the traced one, or one picked by share; nullptr when the scenario
@@ -597,6 +751,7 @@ class Replication {
   // the scheduler takes the broken node: it never joins this job's pool.
   void vacate(std::int64_t slot, double t, const RepairDistribution& repair) {
     if (kFull && sdc_pending_ && !corruption_.node_gone) note_departure(slot);
+    if (kFull && slow_) slow_node_left(slot);
     if (slot_aware_) {
       occupied_[static_cast<std::size_t>(slot)] = 0;
       empty_list_.push_back(slot);
@@ -626,9 +781,24 @@ class Replication {
     try_fill(plan_.detect_end);
   }
 
+  // A node leaves its slot: a slow one takes its slowdown along. Without tracked slots a
+  // failure names no slot (-1): it is any occupied one.
+  [[gnu::noinline]] void slow_node_left(std::int64_t slot) {
+    if (slot >= 0) {
+      slow_->left(slot);
+    } else {
+      slow_->left_somewhere(nodes_d_ - static_cast<double>(empty_slots_));
+    }
+    schedule_slow_timer();
+  }
+
   // Requeue: the job gives up every node at once; the scheduler hands back a full set.
   [[gnu::noinline]] void release_all_slots() {
     clock_->all_left();
+    if (slow_) {
+      slow_->clear();
+      schedule_slow_timer();
+    }
     schedule_failure();
     if (sdc_pending_) corruption_.node_gone = true;  // the corrupting node went back too
     empty_slots_ = s_.cluster.nodes;
@@ -655,6 +825,9 @@ class Replication {
   // Pool failures: repairs and failures of idle spares interleaved up to t (memoryless, so
   // the pool can be played forward lazily). Kept out of line: the common path above is hot.
   [[gnu::noinline]] void play_pool_forward(double t) {
+    // The pool may be known beyond t (a fill planned after a save or a maintenance window):
+    // a repair begun since then that is done by now joins it as well.
+    pool_ += in_repair_.collect_until(std::min(t, pool_clock_));
     while (pool_clock_ < t) {
       const double repaired = in_repair_.next_completion().value_or(kNever);
       const double failure =
@@ -761,6 +934,7 @@ class Replication {
       refresh_pool(t);  // spares failing until the end are repaired (and paid)
     close_recovery_if_resumed(t);
     book_phases(plan_.compute_start);
+    book_slow(t);
     result_.bucket(Bucket::kCheckpoint) += checkpoints_.checkpoint_time(stretch_);
     book_degraded(s_.job.work_h - stretch_.from);
     result_.bucket(Bucket::kProductive) = s_.job.work_h;
@@ -817,6 +991,18 @@ class Replication {
   std::int64_t durable_ = 0;         // last durable checkpoint boundary (0 = start of job)
   std::int64_t written_ = 0;         // newest boundary written since the last storage restore
   double planned_checkpoint_ = 0.0;  // progress saved by the last planned stop's checkpoint
+  struct Save {                      // the last planned stop's save, until it completes
+    double end = -kNever;            // an eviction's save completes then
+    double planned = 0.0;            // planned_checkpoint_ before it
+    std::int64_t durable = 0;        // durable_ before it
+  } save_;
+  double stretch_h_ = 0.0;         // the stretch's fault-free duration at full pace
+  double warp_t_ = 0.0;            // slow nodes: the stretch's pace last changed at this wall time,
+  double warp_tau_ = 0.0;          // ... when the stretch had run this long in its own time
+  double slow_speed_ = 1.0;        // ... and runs at this pace since: 1 / the slowest node's factor
+  std::optional<SlowNodes> slow_;  // only with cluster.slow
+  sim::EventHandle slow_timer_;
+  double slow_timer_at_ = kNever;
   std::int64_t empty_slots_ = 0;
   std::int64_t pool_;
   std::optional<sim::RandomStream> pool_failures_;  // only with cluster.pool_failures
@@ -844,7 +1030,7 @@ bool full_features(const Scenario& s) {
   return !find_strategy(s.recovery.strategy).plain || s.checkpoint.memory ||
          (s.cluster.domain_size > 0 && has_node_clocks(s.cluster.failure)) ||
          s.cluster.maintenance.every_h > 0.0 || s.cluster.sdc || s.cluster.pool_failures ||
-         s.cluster.failure.model == "trace";
+         s.cluster.slow || s.cluster.failure.model == "trace";
 }
 }  // namespace
 

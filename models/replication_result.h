@@ -22,14 +22,15 @@ enum class Bucket : std::size_t {
   kDegraded,     // elastic: the compute capacity missing while running on fewer groups
   kReconfigure,  // elastic: regrowing to full size when spares arrive
   kMaintenance,  // planned maintenance: the cluster is down (the planned checkpoint excluded)
+  kSlow,         // slow nodes: the capacity missing while the job runs at its slowest node's pace
   kCount
 };
 
 inline constexpr std::size_t kBucketCount = static_cast<std::size_t>(Bucket::kCount);
 
 inline constexpr std::array<std::string_view, kBucketCount> kBucketNames = {
-    "productive",   "checkpoint", "lost",         "detect",   "wait_spares", "swap",
-    "restart_load", "queue",      "p2p_transfer", "degraded", "reconfigure", "maintenance"};
+    "productive", "checkpoint",   "lost",     "detect",      "wait_spares", "swap", "restart_load",
+    "queue",      "p2p_transfer", "degraded", "reconfigure", "maintenance", "slow"};
 
 struct ReplicationResult {
   double wall_h = 0.0;
@@ -40,6 +41,8 @@ struct ReplicationResult {
   std::int64_t pool_failures = 0;   // idle spares that failed in the pool (cluster.pool_failures)
   std::int64_t sdc_detections = 0;  // silent data corruptions detected (not in interruptions)
   std::int64_t spare_waits = 0;     // recoveries that found the pool short and had to wait
+  std::int64_t slow_episodes = 0;   // nodes in slots that turned slow (cluster.slow)
+  std::int64_t evictions = 0;       // slow nodes evicted by the mitigation (not interruptions)
   std::uint64_t events = 0;         // kernel events processed (for performance reporting)
   std::int64_t recoveries = 0;      // recoveries completed: the job computed again
   // Checkpointless, and multi-level checkpoints: recoveries that restored the state from the

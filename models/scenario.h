@@ -3,6 +3,7 @@
 // models/scenario_loader from YAML; everything downstream trusts these values.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,40 @@ struct SdcSpec {
   double detect_h = 0.0;
 };
 
+// Slow nodes (fail-slow, docs/model.md "Slow nodes"): a node in a slot turns slow at rate
+// 1 / node_mtbs and the job computes at the speed of its slowest node until the node recovers
+// by itself, leaves its slot, or is evicted by the mitigation policy.
+enum class SlowMitigation {
+  kTolerate,   // never evict: run at the slow node's speed until it recovers
+  kEvict,      // evict every slow node once detected
+  kThreshold,  // evict when the slowdown is large enough, or has lasted long enough
+};
+
+// How much a slow node stretches the job's time: a factor >= 1 drawn per slowdown.
+struct SlowdownSpec {
+  enum class Kind { kFixed, kUniform, kDiscrete };
+  Kind kind = Kind::kFixed;
+  std::vector<double> factors;  // fixed: {f}; uniform: {min, max}; discrete: the factors
+  std::vector<double> cdf;      // discrete: cumulative normalised shares
+};
+
+struct SlowSpec {
+  double node_mtbs_h = 0.0;  // mean time between slowdowns of one node while it holds a slot
+  SlowdownSpec slowdown;
+  RepairSpec duration;  // how long a slowdown lasts if the node stays (it recovers by itself)
+  double detect_h = 0.0;
+  SlowMitigation mitigation = SlowMitigation::kTolerate;
+  // Threshold: evict at detection when the slowdown is at least `evict_above`; else evict a
+  // node still slow `after_h` after its onset (negative: the ski-rental bound, the time at
+  // which the capacity lost to it equals the cost of an eviction; infinite: never).
+  double evict_above = std::numeric_limits<double>::infinity();
+  double after_h = std::numeric_limits<double>::infinity();
+  // Repeat offenders: this share of slow nodes turns slow again, after an exponential time of
+  // mean `lemon_gap`, each time it recovers by itself, until it leaves its slot.
+  double lemon_share = 0.0;
+  double lemon_gap_h = 0.0;
+};
+
 struct ClusterSpec {
   std::int64_t nodes = 0;  // slots the job holds
   std::int64_t gpus_per_node = 8;
@@ -90,8 +125,9 @@ struct ClusterSpec {
   std::int64_t domain_size = 0;   // nodes per failure domain (rack, leaf switch); 0 = none
   std::vector<CauseSpec> causes;  // empty: every failure is a swap
   MaintenanceSpec maintenance;
-  bool pool_failures = false;  // idle spares fail too (at rate 1 / node_mtbf) and go to repair
-  std::optional<SdcSpec> sdc;  // none: no silent data corruption
+  bool pool_failures = false;    // idle spares fail too (at rate 1 / node_mtbf) and go to repair
+  std::optional<SdcSpec> sdc;    // none: no silent data corruption
+  std::optional<SlowSpec> slow;  // none: nodes never turn slow
 };
 
 // How the job's fault-free compute time was obtained (kept for reporting).

@@ -9,6 +9,7 @@
 #include "models/failure/failure_clock.h"
 #include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
+#include "models/slow/slow_nodes.h"
 
 namespace goodsim::models {
 
@@ -100,6 +101,7 @@ ClusterSpec read_cluster(const ConfigNode& n) {
   if (const ConfigNode* m = r.optional("maintenance")) c.maintenance = read_maintenance(*m);
   if (const ConfigNode* p = r.optional("pool_failures")) c.pool_failures = p->as_bool();
   if (const ConfigNode* sdc = r.optional("sdc")) c.sdc = read_sdc(*sdc);
+  if (const ConfigNode* slow = r.optional("slow")) c.slow = read_slow(*slow);
   r.finish();
   bind_failure_trace(c);
   return c;

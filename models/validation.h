@@ -25,6 +25,10 @@ struct ValidationRow {
 Verdict verdict_of(bool pass);
 const char* to_string(Verdict v);
 
+// The `slow:` block of configs/slow/published-stragglers.yaml (indented as in its `cluster:`
+// map): the validation's copy (tests/validation_test.cpp checks that the two agree).
+const char* published_stragglers_yaml();
+
 // Runs every case; `threads` only changes speed, never the figures.
 std::vector<ValidationRow> run_validation(unsigned threads);
 

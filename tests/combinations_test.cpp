@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <set>
 #include <string>
@@ -76,11 +77,25 @@ Scenario with_policy(Scenario s, Policy p) {
   return s;
 }
 
-// Every fault at once: causes with domains (in base), SDC, maintenance, pool failures.
+// Every fault at once: causes with domains (in base), SDC, maintenance, pool failures, slow
+// nodes.
 Scenario with_every_fault(Scenario s) {
   s.cluster.sdc = SdcSpec{16 * 40.0, 0.5};
   s.cluster.maintenance = MaintenanceSpec{20.0, 1.0};
   s.cluster.pool_failures = true;
+  // Slow nodes: those at least 2x slow are evicted at detection, the others tolerated; a
+  // third are repeat offenders.
+  SlowSpec slow;
+  slow.node_mtbs_h = 16 * 10.0;
+  slow.slowdown = SlowdownSpec{SlowdownSpec::Kind::kUniform, {1.1, 3.0}, {}};
+  slow.duration.distribution = exponential_repair(1.0);
+  slow.detect_h = 0.1;
+  slow.mitigation = SlowMitigation::kThreshold;
+  slow.evict_above = 2.0;
+  slow.after_h = std::numeric_limits<double>::infinity();
+  slow.lemon_share = 0.3;
+  slow.lemon_gap_h = 2.0;
+  s.cluster.slow = slow;
   return s;
 }
 
@@ -91,7 +106,7 @@ TEST(EveryCombination, BucketsAddUpAndEveryRecoveryIsFromMemoryOrStorage) {
         SCOPED_TRACE(strategy + " / " + model + " / policy " +
                      std::to_string(static_cast<int>(policy)));
         const Scenario s = with_every_fault(with_policy(base(strategy, model), policy));
-        std::int64_t sdc = 0, planned = 0;
+        std::int64_t sdc = 0, planned = 0, evictions = 0;
         for (const ReplicationResult& r : run_replications(s, RunOptions{30, 61, 1, {}})) {
           EXPECT_GT(r.interruptions, 0);
           EXPECT_NEAR(r.bucket_sum(), r.wall_h, 1e-9 * r.wall_h);
@@ -99,11 +114,14 @@ TEST(EveryCombination, BucketsAddUpAndEveryRecoveryIsFromMemoryOrStorage) {
           if (s.restores_from_peers()) {
             EXPECT_EQ(r.recoveries, r.peer_recoveries + r.fallbacks);
           }
+          EXPECT_LE(r.evictions, r.slow_episodes);
           sdc += r.sdc_detections;
           planned += r.planned_interruptions;
+          evictions += r.evictions;
         }
         EXPECT_GT(sdc, 0);
         EXPECT_GT(planned, 0);
+        EXPECT_GT(evictions, 0);
       }
     }
   }

@@ -6,7 +6,10 @@
 #include <cmath>
 
 #include "models/meta_ettr.h"
+#include "models/scenario_loader.h"
+#include "models/slow/slow_nodes.h"
 #include "models/validation.h"
+#include "sim/config.h"
 
 namespace goodsim::models {
 namespace {
@@ -39,6 +42,22 @@ TEST(Validation, EveryCasePassesOrIsAnExplainedFinding) {
       EXPECT_FALSE(r.note.empty()) << r.name;
     }
   }
+}
+
+TEST(Validation, StragglersRowSimulatesTheShippedPreset) {
+  // The validation keeps its own copy of configs/slow/published-stragglers.yaml: both must
+  // read to the same slow-node model.
+  const std::string preset = GOODSIM_SOURCE_DIR "/configs/slow/published-stragglers.yaml";
+  const sim::ConfigNode root = sim::load_config_file(preset);
+  ASSERT_NE(root.find("cluster"), nullptr);
+  ASSERT_NE(root.find("cluster")->find("slow"), nullptr);
+  const SlowSpec shipped = read_slow(*root.find("cluster")->find("slow"));
+  const Scenario copy = scenario_from_yaml(
+      "cluster:\n  nodes: 8\n  failure: {node_mtbf: 1h}\n  repair: {mean: 1h}\n" +
+          std::string(published_stragglers_yaml()) + "job: {work: 1h}\n",
+      "copy.yaml");
+  EXPECT_EQ(describe_slow(shipped), describe_slow(*copy.cluster.slow));
+  EXPECT_EQ(shipped.node_mtbs_h, copy.cluster.slow->node_mtbs_h);
 }
 
 TEST(Validation, FiguresDoNotDependOnThreads) {

@@ -46,6 +46,9 @@ class Checkpointless final : public RecoveryStrategy {
     return RecoveryStrategy::restore(kept, from_memory);
   }
 
+  // The evicted node is alive: its replacement pulls the state from the peers.
+  Keep keep_after_eviction() const override { return Keep::kStep; }
+
   // The replacements hold their shards; or a checkpoint restore rebuilt every copy.
   void resumed() override {
     shards_.restore_all();

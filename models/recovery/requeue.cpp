@@ -16,6 +16,7 @@ class Requeue final : public RecoveryStrategy {
   double queue_hours(sim::RandomStream& rng) const override {
     return s_.recovery.queue->sample(rng);
   }
+  double mean_queue_hours() const override { return s_.recovery.queue->mean_h(); }
 };
 
 void read(sim::MapReader& recovery, RecoverySpec& rec, const ClusterSpec&) {

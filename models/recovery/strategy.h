@@ -63,6 +63,12 @@ class RecoveryStrategy {
   virtual RestorePhase regrow() const { return {0.0, Bucket::kReconfigure}; }
   // The job computes again; the state every node held is whole again.
   virtual void resumed() {}
+  // A slow node is evicted while the job computes (cluster.slow): what the job keeps. kPolicy:
+  // it saves its progress first, as before a planned stop, and restarts from that checkpoint;
+  // kStep: the replacement pulls the live state from the peers, no restart.
+  virtual Keep keep_after_eviction() const { return Keep::kPolicy; }
+  // The mean of queue_hours(): part of an eviction's price for the ski-rental bound.
+  virtual double mean_queue_hours() const { return 0.0; }
 
  protected:
   explicit RecoveryStrategy(const Scenario& s) : s_(s) {}
