@@ -711,7 +711,8 @@ class Replication {
     }
     lose_state(slot);
     if (slot_aware_) clock_->node_left(t, slot);
-    vacate(slot, t, repair_time_);
+    const RepairSpec& repair = s_.cluster.slow->repair;
+    vacate(slot, t, repair.distribution ? *repair.distribution : repair_time_);
     schedule_failure();
     begin_recovery(t, save_h);
     plan_.hold = Bucket::kCheckpoint;

@@ -114,6 +114,7 @@ struct SlowSpec {
   // mean `lemon_gap`, each time it recovers by itself, until it leaves its slot.
   double lemon_share = 0.0;
   double lemon_gap_h = 0.0;
+  RepairSpec repair;  // an evicted node's repair; empty distribution: the cluster's
 };
 
 struct ClusterSpec {

@@ -107,6 +107,9 @@ SlowSpec read_slow(const sim::ConfigNode& node) {
         "node at least this slow) and/or `after` (a duration, or ski_rental: evict a node "
         "still slow once the capacity lost to it equals the cost of an eviction)");
   }
+  if (const sim::ConfigNode* rep = r.optional("repair")) {
+    s.repair.distribution = read_repair_distribution(*rep);
+  }
   if (const sim::ConfigNode* l = r.optional("lemons")) {
     sim::MapReader lr(*l);
     const sim::ConfigNode& share = lr.required("share");
@@ -200,6 +203,8 @@ std::string describe_slow(const SlowSpec& s) {
         out += " still slow after " + sim::human_duration(s.after_h);
       break;
   }
+  if (s.repair.distribution)
+    out += "; evicted nodes repaired in " + s.repair.distribution->describe();
   if (s.lemon_share > 0.0) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "; %.0f %% repeat offenders (slow again every ",
