@@ -35,6 +35,9 @@ std::string time_text(const FailureLog& log, const Window& w, double h) {
   return text;
 }
 
+// Timestamps are read to the second: an interval that rounds to 0 is taken as half of one.
+constexpr double kTieHours = 0.5 / 3600.0;
+
 struct Downtime {
   double from_h, to_h;
 };
@@ -89,22 +92,20 @@ LogFit fit_log(const FailureLog& log, const Window& w, std::int64_t nodes) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> causes;  // (count, repaired)
   for (const LogEvent& e : log.events) {
     const auto i = static_cast<std::size_t>(e.node);
-    if (const LogEvent* p = previous[i]; p && !(e.time_h > clock[i])) {
-      const std::string& name = log.node_names[i];
-      if (e.time_h < clock[i]) {
-        fail_at(log, e.line, e.time_column,
-                "time: node '" + name + "' fails while in repair: its failure on line " +
-                    std::to_string(p->line) + " is repaired at " + time_text(log, w, clock[i]));
-      }
+    if (const LogEvent* p = previous[i]; p && e.time_h < clock[i]) {
       fail_at(log, e.line, e.time_column,
-              "time: node '" + name + "' fails again at the " +
-                  (p->repair_end_h ? "end of the repair" : "same time") +
-                  " of its failure on line " + std::to_string(p->line) + " (a duplicate row?)");
+              "time: node '" + log.node_names[i] + "' fails while in repair: its failure on line " +
+                  std::to_string(p->line) + " is repaired at " + time_text(log, w, clock[i]));
+    } else if (p && e.time_h == clock[i] && !p->repair_end_h) {
+      fail_at(log, e.line, e.time_column,
+              "time: node '" + log.node_names[i] + "' fails twice at the same time (line " +
+                  std::to_string(p->line) + " and this one): a duplicate row?");
     }
     if (e.time_h == w.start_h) {
       ++fit.opening;
     } else {
-      intervals.push_back({e.time_h - clock[i], true});
+      // A failure in the second its repair ended took less than the log's resolution.
+      intervals.push_back({std::max(e.time_h - clock[i], kTieHours), true});
       counted.push_back(e.time_h);
     }
     clock[i] = e.repair_end_h.value_or(e.time_h);
