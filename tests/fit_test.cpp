@@ -380,6 +380,35 @@ montecarlo: {replications: 20, seed: 1}
   EXPECT_TRUE(fs::exists(dir / "out.h5"));
 }
 
+// The README's "Fit your own failure log" prints the command's real output, and the fragment
+// committed beside the example log is the one that command writes.
+TEST(FitCommand, ReadmeOutputIsWhatTheCommandPrints) {
+  const fs::path source = GOODSIM_SOURCE_DIR;
+  const std::string readme = read_text(source / "README.md");
+  const std::size_t section = readme.find("## Fit your own failure log");
+  ASSERT_NE(section, std::string::npos);
+  const std::size_t sh = readme.find("```sh\n", section);
+  const std::size_t sh_end = readme.find("```\n", sh + 6);
+  const std::size_t out = readme.find("```\n", sh_end + 4);
+  const std::size_t out_end = readme.find("```\n", out + 4);
+  ASSERT_TRUE(sh != std::string::npos && out_end != std::string::npos);
+  std::string command = readme.substr(sh + 6, sh_end - sh - 6);
+  std::vector<std::string> args;
+  std::istringstream words(command);
+  for (std::string w; words >> w;) {
+    if (w != "\\" && w != "build/goodsim") args.push_back(w);
+  }
+  TempDir dir;
+  fs::create_directories(dir / "scenarios/logs");
+  fs::copy_file(source / "scenarios/logs/generated-failures.csv",
+                dir / "scenarios/logs/generated-failures.csv");
+  const RunResult r = run_goodsim(args, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(r.out, readme.substr(out + 4, out_end - out - 4));
+  EXPECT_EQ(read_text(dir / "scenarios/logs/generated-cluster.yaml"),
+            read_text(source / "scenarios/logs/generated-cluster.yaml"));
+}
+
 TEST(FitCsv, QuotedFieldsHoldCommas) {
   const auto f = sim::split_csv_row(R"(1h, "a, b" ,"say ""hi""",)");
   ASSERT_EQ(f.size(), 4u);
