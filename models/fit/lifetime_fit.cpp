@@ -45,7 +45,6 @@ class WeibullLikelihood {
       }
       if (!(i.hours > 0.0)) continue;  // a censored interval of length 0 says nothing
       log_t_.push_back(std::log(i.hours / c_));
-      failed_.push_back(i.failed);
       if (i.failed) {
         ++d_;
         sum_log_failed_ += log_t_.back();
@@ -100,8 +99,7 @@ class WeibullLikelihood {
   }
 
   double c_ = 0.0;
-  std::vector<double> log_t_;
-  std::vector<bool> failed_;
+  std::vector<double> log_t_;  // log t' of every interval, failed or censored
   double d_ = 0.0;
   double sum_log_failed_ = 0.0;
 };
