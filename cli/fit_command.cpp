@@ -150,7 +150,10 @@ int fit_command(const std::vector<std::string>& args) {
       ("repair-model", po::value(&repair_model), "repair model written to -o: auto (the lower "
                           "AIC of exponential and lognormal), exponential, lognormal, empirical")
       ("output,o", po::value(&output), "write a cluster YAML fragment for `extends:` "
-                                       "(cluster.failure, .repair, .causes), commented with the fit");
+                                       "(cluster.failure, .repair, .causes), commented with the fit")
+      ("mtbf-uncertainty", "with -o: write node_mtbf as the fit's sampling distribution "
+                           "(lognormal), so that each replication draws its own MTBF and the "
+                           "goodput bands include what the log leaves unknown");
   // clang-format on
   std::string log_path;
   po::options_description hidden;
@@ -181,7 +184,8 @@ int fit_command(const std::vector<std::string>& args) {
   const fit::FailureLog log = fit::read_failure_log(log_path, columns);
   const fit::Window window = fit::resolve_window(log, start, end);
   const fit::LogFit result = fit::fit_log(log, window, nodes);
-  const fit::FragmentChoice choice = choose(result, failure_model, repair_model);
+  fit::FragmentChoice choice = choose(result, failure_model, repair_model);
+  choice.mtbf_uncertainty = vm.count("mtbf-uncertainty") > 0;
   for (const std::string& line : fit::report_lines(result, choice)) std::cout << line << "\n";
   if (output.empty()) return 0;
   if (result.exponential.failures == 0) {

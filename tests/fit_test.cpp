@@ -409,6 +409,29 @@ TEST(FitCommand, ReadmeOutputIsWhatTheCommandPrints) {
             read_text(source / "scenarios/logs/generated-cluster.yaml"));
 }
 
+TEST(FitCommand, MtbfUncertaintyWritesTheSamplingDistributionThatRunsDrawFrom) {
+  TempDir dir;
+  LogSpec s;  // exponential, 50 nodes, 2,000 h, MTBF 500 h
+  write_text(dir / "log.csv", generate_log(s, 16, 0));
+  const RunResult f =
+      run_goodsim({"fit", "log.csv", "--nodes", "50", "--window-end", "2000h", "--failure-model",
+                   "exponential", "--mtbf-uncertainty", "-o", "cluster.yaml"},
+                  dir.path());
+  ASSERT_EQ(f.exit_code, 0) << f;
+  const std::string fragment = read_text(dir / "cluster.yaml");
+  EXPECT_TRUE(HasSubstr(fragment,
+                        "  failure: {model: exponential, node_mtbf: {model: lognormal, median: "));
+  write_text(dir / "scenario.yaml", R"(extends: cluster.yaml
+cluster: {nodes: 16, spares: 100, repair: {model: exponential, mean: 24h}}
+job: {work: 100h}
+checkpoint: {interval: 1h, write: 1min}
+)");
+  const RunResult run =
+      run_goodsim({"run", "scenario.yaml", "-o", "out.h5", "--quiet", "--reps", "20"}, dir.path());
+  EXPECT_EQ(run.exit_code, 0) << run;
+  EXPECT_TRUE(HasSubstr(run.out, "uncertain  node MTBF drawn per replication: lognormal"));
+}
+
 TEST(FitCsv, QuotedFieldsHoldCommas) {
   const auto f = sim::split_csv_row(R"(1h, "a, b" ,"say ""hi""",)");
   ASSERT_EQ(f.size(), 4u);

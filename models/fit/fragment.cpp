@@ -1,5 +1,7 @@
 #include "models/fit/fragment.h"
 
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -59,6 +61,20 @@ std::string repair_line(const RepairFit& r, const std::string& model) {
   return "{model: empirical, samples: " + empirical_samples(r) + "}";
 }
 
+// node_mtbf: the estimate, or its sampling distribution. The log of an MTBF estimate is close to
+// normal: sd 1 / sqrt(d) for the exponential, the Wald standard error for the Weibull mean.
+std::string node_mtbf(const LogFit& fit, const FragmentChoice& choice) {
+  const bool weibull = choice.failure_model == "weibull";
+  const Estimate& mtbf = weibull ? fit.weibull->mean_h : fit.exponential.mtbf_h;
+  if (!choice.mtbf_uncertainty) return hours(mtbf.value);
+  const double z95 = boost::math::quantile(boost::math::normal_distribution<double>(), 0.975);
+  const double z90 = boost::math::quantile(boost::math::normal_distribution<double>(), 0.9);
+  const double sigma = weibull ? std::log(mtbf.upper / mtbf.value) / z95
+                               : 1.0 / std::sqrt(static_cast<double>(fit.exponential.failures));
+  return "{model: lognormal, median: " + hours(mtbf.value) +
+         ", p90: " + hours(mtbf.value * std::exp(z90 * sigma)) + "}";
+}
+
 }  // namespace
 
 FragmentChoice lower_aic_choice(const LogFit& fit) {
@@ -86,12 +102,14 @@ std::string cluster_fragment(const LogFit& fit, const FragmentChoice& choice,
     out << (line.empty() ? "#" : "# " + line) << "\n";
   }
   out << "cluster:\n";
+  if (choice.mtbf_uncertainty) {
+    out << "  # node_mtbf is the fit's sampling distribution: each replication draws its own\n";
+  }
   if (choice.failure_model == "weibull") {
     out << "  failure: {model: weibull, shape: " << number(fit.weibull->shape.value)
-        << ", node_mtbf: " << hours(fit.weibull->mean_h.value) << "}\n";
+        << ", node_mtbf: " << node_mtbf(fit, choice) << "}\n";
   } else {
-    out << "  failure: {model: exponential, node_mtbf: " << hours(fit.exponential.mtbf_h.value)
-        << "}\n";
+    out << "  failure: {model: exponential, node_mtbf: " << node_mtbf(fit, choice) << "}\n";
   }
   if (fit.repair) {
     out << "  repair: " << repair_line(*fit.repair, choice.repair_model) << "\n";

@@ -13,6 +13,9 @@ struct FragmentChoice {
   std::string repair_model;   // "exponential", "lognormal", "empirical"; "" without repairs
   std::string why_failure;    // "lower AIC", "--failure-model"
   std::string why_repair;
+  // Write node_mtbf as the fit's sampling distribution (lognormal: median the estimate, sigma
+  // the standard error of its log) instead of the estimate: each replication then draws it.
+  bool mtbf_uncertainty = false;
 };
 
 // The models with the lower AIC (Weibull needs its fit; lognormal its fit).
