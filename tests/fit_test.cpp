@@ -342,6 +342,21 @@ TEST(FitCommand, HelpExplainsTheOptionsWithUnitsAndAnExample) {
                            "--output", "ISO 8601", "hours", "example:", "censored"}) {
     EXPECT_TRUE(HasSubstr(r.out, part));
   }
+  // The example runs as printed, on the generated log the repository ships.
+  const std::size_t at = r.out.find("example:\n");
+  ASSERT_NE(at, std::string::npos);
+  std::istringstream example(r.out.substr(at + 9, r.out.find("\n\n", at) - at - 9));
+  std::vector<std::string> args;
+  for (std::string w; example >> w;) {
+    if (w != "\\" && w != "goodsim") args.push_back(w);
+  }
+  const fs::path source = GOODSIM_SOURCE_DIR;
+  fs::create_directories(dir / "scenarios/logs");
+  fs::copy_file(source / "scenarios/logs/generated-failures.csv",
+                dir / "scenarios/logs/generated-failures.csv");
+  const RunResult run = run_goodsim(args, dir.path());
+  EXPECT_EQ(run.exit_code, 0) << run;
+  EXPECT_TRUE(fs::exists(dir / "fitted-cluster.yaml"));
 }
 
 TEST(FitCommand, WrittenFragmentRunsUnderExtends) {

@@ -88,10 +88,7 @@ FailureSpec read_failure_spec(const sim::ConfigNode& node) {
     } else {
       spec.node_mtbf_h = mtbf.as_hours();
       if (!(spec.node_mtbf_h > 0.0)) {
-        throw mtbf.error(
-            "expected a duration > 0, or a distribution of durations such as "
-            "{model: lognormal, median: 6335h, p90: 6744h}, got " +
-            mtbf.describe());
+        throw mtbf.error("expected a duration > 0, got " + mtbf.describe());
       }
     }
   }
