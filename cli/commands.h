@@ -14,6 +14,7 @@ int sweep_command(const std::vector<std::string>& args);
 int interval_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int recommend_command(const std::vector<std::string>& args);
+int fit_command(const std::vector<std::string>& args);
 
 // Thrown for bad command-line usage; main prints it with a pointer to --help.
 struct UsageError : std::runtime_error {

@@ -38,6 +38,10 @@ commands:
                     the cheapest candidate value (or the cheapest meeting --deadline-p95),
                     with paired differences (common random numbers) and the spare-pool
                     Markov chain beside the simulated figures
+  fit LOG.csv --nodes N
+                    failure models fitted to a failure log (exponential and Weibull with
+                    95% CIs, AIC, tests, causes, repair times); -o writes a cluster
+                    fragment a scenario can extend
 
   goodsim <command> --help    options of one command, with units and an example
   goodsim help <command>      the same
@@ -56,6 +60,7 @@ int main_command(const std::string& command, const std::vector<std::string>& arg
     if (command == "interval") return cli::interval_command(args);
     if (command == "validate") return cli::validate_command(args);
     if (command == "recommend") return cli::recommend_command(args);
+    if (command == "fit") return cli::fit_command(args);
     std::cerr << "goodsim: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const sim::Interrupted& e) {

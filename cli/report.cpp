@@ -53,6 +53,10 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
       << c.gpus_per_node << " GPUs = " << with_commas(static_cast<double>(s.gpus())) << " GPUs, "
       << s.held_spares() << " hot spares; node MTBF " << with_commas(c.failure.node_mtbf_h, 0)
       << " h (job MTBF " << human_duration(s.system_mtbf_h()) << ")\n";
+  if (c.failure.node_mtbf_uncertainty) {
+    out << "uncertain  node MTBF drawn per replication: "
+        << c.failure.node_mtbf_uncertainty->describe() << " (the MTBF above is its mean)\n";
+  }
   if (c.failure.model == "weibull") {
     out << "failures   weibull, shape " << fmt("%.3g", c.failure.weibull_shape)
         << ", node MTBF as its mean (a node's clock starts when it enters a slot)\n";

@@ -84,7 +84,8 @@ class Replication {
         recovery_(seed, index, sim::StreamPurpose::kRecovery),
         repair_time_(*s.cluster.repair.distribution),
         member_picks_(seed, index, sim::StreamPurpose::kMembers),
-        clock_(make_failure_clock(s.cluster.failure, s.cluster.nodes, failures_,
+        failure_(replication_failure_spec(s.cluster.failure, seed, index)),
+        clock_(make_failure_clock(failure_, s.cluster.nodes, failures_,
                                   needs_slots(s) ? &member_picks_ : nullptr)),
         clock_ignores_entries_(clock_->ignores_entries()),
         clock_proposes_(clock_->proposes()),
@@ -99,7 +100,7 @@ class Replication {
     }
     if (s.cluster.pool_failures) {
       pool_failures_.emplace(seed, index, sim::StreamPurpose::kPoolFailures);
-      pool_mtbf_h_ = s.cluster.failure.node_mtbf_h;
+      pool_mtbf_h_ = failure_.node_mtbf_h;
     }
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
     if (s.checkpoint.memory) {
@@ -956,6 +957,7 @@ class Replication {
   const RepairDistribution& repair_time_;
   sim::EventQueue<EventKind> queue_;
   sim::PickStream member_picks_;  // which node of a cohort fails (per-node clocks, slots tracked)
+  FailureSpec failure_;           // with this replication's node MTBF when it is uncertain
   std::unique_ptr<FailureClock> clock_;
   const bool clock_ignores_entries_;
   const bool clock_proposes_;

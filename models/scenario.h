@@ -27,15 +27,18 @@ struct FailureTrace {
   std::vector<TraceFailure> failures;
 };
 
+class RepairDistribution;  // models/repair/repair_distribution.h
+
 struct FailureSpec {
   std::string model = "exponential";  // models/failure/registry.cpp
   double node_mtbf_h = 0.0;           // mean time to failure of one node while it holds a slot
-  double weibull_shape = 1.0;         // weibull only
+  // An uncertain node MTBF: each replication draws node_mtbf_h from it first (node_mtbf_h
+  // holds its mean). Null: node_mtbf_h is known.
+  std::shared_ptr<const RepairDistribution> node_mtbf_uncertainty;
+  double weibull_shape = 1.0;                 // weibull only
   std::shared_ptr<const FailureTrace> trace;  // trace only
   std::optional<double> trace_offset_h;       // trace only; none: random per replication
 };
-
-class RepairDistribution;  // models/repair/repair_distribution.h
 
 // How long repairs take; a repaired node joins the spare pool. Shared and immutable.
 struct RepairSpec {

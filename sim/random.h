@@ -21,6 +21,7 @@ enum class StreamPurpose : std::uint32_t {
   kPoolFailures = 6,  // failures of idle spares (cluster.pool_failures)
   kSdc = 7,           // silent data corruptions (cluster.sdc) and the node behind each
   kMembers = 8,       // which node of a Weibull cohort fails, when slots are tracked
+  kParameters = 9,    // uncertain scenario parameters, drawn once per replication
   kSlow = 10,         // slow nodes (cluster.slow): onsets, slots, factors, durations
 };
 

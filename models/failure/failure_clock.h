@@ -61,7 +61,14 @@ std::unique_ptr<FailureClock> make_failure_clock(const FailureSpec& spec, std::i
 // leaves its slot without failing must then be named, so the replication tracks slots.
 bool has_node_clocks(const FailureSpec& spec);
 
-// Reads `cluster.failure` (model, node_mtbf and the model's own parameters).
+// The failure model replication `replication` runs: `spec` itself, or with an uncertain node
+// MTBF, `spec` with the MTBF drawn from its own stream (StreamPurpose::kParameters), so every
+// other draw of the replication is the one it makes with a known MTBF.
+FailureSpec replication_failure_spec(const FailureSpec& spec, std::uint64_t seed,
+                                     std::uint64_t replication);
+
+// Reads `cluster.failure` (model, node_mtbf and the model's own parameters). node_mtbf may be
+// a distribution of durations (the keys of cluster.repair): the MTBF is then uncertain.
 FailureSpec read_failure_spec(const sim::ConfigNode& node);
 
 // Checks a failure trace against the rest of the cluster (its nodes and causes) and derives

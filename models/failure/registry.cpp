@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "models/failure/failure_clock.h"
+#include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
 
@@ -56,6 +57,15 @@ std::unique_ptr<FailureClock> make_failure_clock(const FailureSpec& spec, std::i
   return e->make(spec, nodes, rng, member_picks);
 }
 
+FailureSpec replication_failure_spec(const FailureSpec& spec, std::uint64_t seed,
+                                     std::uint64_t replication) {
+  if (!spec.node_mtbf_uncertainty) return spec;
+  FailureSpec drawn = spec;
+  sim::RandomStream rng(seed, replication, sim::StreamPurpose::kParameters);
+  drawn.node_mtbf_h = spec.node_mtbf_uncertainty->sample(rng);
+  return drawn;
+}
+
 FailureSpec read_failure_spec(const sim::ConfigNode& node) {
   sim::MapReader r(node);
   FailureSpec spec;
@@ -71,9 +81,15 @@ FailureSpec read_failure_spec(const sim::ConfigNode& node) {
   const Entry& entry = *find(spec.model);
   if (entry.takes_mtbf) {
     const sim::ConfigNode& mtbf = r.required("node_mtbf");
-    spec.node_mtbf_h = mtbf.as_hours();
-    if (!(spec.node_mtbf_h > 0.0)) {
-      throw mtbf.error("expected a duration > 0, got " + mtbf.describe());
+    if (mtbf.is_map()) {
+      // Known only up to a distribution (a fit's sampling distribution, a range for a guess).
+      spec.node_mtbf_uncertainty = read_repair_distribution(mtbf);
+      spec.node_mtbf_h = spec.node_mtbf_uncertainty->mean_h();
+    } else {
+      spec.node_mtbf_h = mtbf.as_hours();
+      if (!(spec.node_mtbf_h > 0.0)) {
+        throw mtbf.error("expected a duration > 0, got " + mtbf.describe());
+      }
     }
   }
   entry.read(r, spec);

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "models/failure/failure_clock.h"
+#include "sim/csv.h"
 #include "sim/input_file.h"
 
 namespace goodsim::models {
@@ -62,42 +63,6 @@ class TraceClock final : public FailureClock {
   std::int64_t cycle_ = 0;
 };
 
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return "";
-  const auto last = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(first, last - first + 1));
-}
-
-struct Field {
-  std::string text;
-  int column;  // 1-based
-};
-
-std::vector<Field> split_row(const std::string& line) {
-  std::vector<Field> fields;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = line.find(',', start);
-    const std::size_t end = comma == std::string::npos ? line.size() : comma;
-    fields.push_back(
-        {trim(std::string_view(line).substr(start, end - start)), static_cast<int>(start) + 1});
-    if (comma == std::string::npos) return fields;
-    start = comma + 1;
-  }
-}
-
-// A duration with a unit, or a bare number of hours.
-std::optional<double> parse_time(const std::string& text) {
-  if (auto h = sim::parse_hours(text)) return h;
-  double v = 0.0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
-}
-
 constexpr const char* kKey = "cluster.failure.file";
 
 class CsvReader {
@@ -116,9 +81,9 @@ class CsvReader {
     std::size_t columns = 0;
     while (std::getline(in, line)) {
       ++n;
-      const std::string text = trim(line);
+      const std::string text = sim::trim_blanks(line);
       if (text.empty() || text[0] == '#') continue;
-      const std::vector<Field> fields = split_row(line);
+      const std::vector<sim::CsvField> fields = sim::split_csv_row(line);
       if (columns == 0) {
         columns = read_header(fields, n);
         continue;
@@ -139,17 +104,17 @@ class CsvReader {
   }
 
  private:
-  std::size_t read_header(const std::vector<Field>& fields, int line) const {
+  std::size_t read_header(const std::vector<sim::CsvField>& fields, int line) const {
     const bool ok = (fields.size() == 2 || fields.size() == 3) && fields[0].text == "time" &&
                     fields[1].text == "node" && (fields.size() == 2 || fields[2].text == "cause");
     if (!ok) fail(line, 1, "expected the header 'time,node,cause' (cause optional)");
     return fields.size();
   }
 
-  TraceFailure read_row(const std::vector<Field>& fields, int line) const {
+  TraceFailure read_row(const std::vector<sim::CsvField>& fields, int line) const {
     TraceFailure f;
     f.line = line;
-    const std::optional<double> t = parse_time(fields[0].text);
+    const std::optional<double> t = sim::parse_csv_hours(fields[0].text);
     if (!t || *t < 0.0) {
       fail(line, fields[0].column,
            "time: expected a duration (e.g. '36h', '90min') or a number of hours >= 0, got '" +

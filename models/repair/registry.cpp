@@ -11,6 +11,7 @@ RepairDistributionPtr read_exponential(sim::MapReader& r);
 RepairDistributionPtr read_lognormal(sim::MapReader& r);
 RepairDistributionPtr read_fixed(sim::MapReader& r);
 RepairDistributionPtr read_empirical(sim::MapReader& r);
+RepairDistributionPtr read_uniform(sim::MapReader& r);
 
 namespace {
 
@@ -24,6 +25,7 @@ constexpr std::array kRepairModels = {
     Entry{"lognormal", read_lognormal},
     Entry{"fixed", read_fixed},
     Entry{"empirical", read_empirical},
+    Entry{"uniform", read_uniform},
 };
 
 }  // namespace
