@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "models/checkpoint/schedule.h"
-#include "models/cluster/repair_pipeline.h"
+#include "models/cluster/spare_pool.h"
 #include "models/failure/failure_clock.h"
 #include "models/recovery/shard_map.h"
 #include "models/recovery/strategy.h"
@@ -80,7 +80,6 @@ class Replication {
         strategy_(entry_.make(s)),
         checkpoints_(s.job.work_h, s.checkpoint),
         failures_(seed, index, sim::StreamPurpose::kFailures),
-        repairs_(seed, index, sim::StreamPurpose::kRepairs),
         recovery_(seed, index, sim::StreamPurpose::kRecovery),
         repair_time_(*s.cluster.repair.distribution),
         member_picks_(seed, index, sim::StreamPurpose::kMembers),
@@ -93,14 +92,11 @@ class Replication {
         picks_(seed, index, sim::StreamPurpose::kCauses),
         slot_aware_(needs_slots(s) || clock_pins_slots_),
         nodes_d_(static_cast<double>(s.cluster.nodes)),
-        pool_(s.cluster.spares) {
+        pool_(s.cluster.spares, repair_time_, s.cluster.pool_failures ? failure_.node_mtbf_h : 0.0,
+              seed, index) {
     if (s.cluster.sdc) {
       sdc_stream_.emplace(seed, index, sim::StreamPurpose::kSdc);
       sdc_gap_h_ = s.cluster.sdc->node_mtbf_h / nodes_d_;
-    }
-    if (s.cluster.pool_failures) {
-      pool_failures_.emplace(seed, index, sim::StreamPurpose::kPoolFailures);
-      pool_mtbf_h_ = failure_.node_mtbf_h;
     }
     if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
     if (s.checkpoint.memory) {
@@ -228,7 +224,12 @@ class Replication {
     stretch_h_ = whole;
     warp_t_ = plan_.compute_start;
     warp_tau_ = 0.0;
-    slow_speed_ = slow_ ? slow_->speed() : 1.0;
+    slow_speed_ = 1.0;
+    if (slow_) {
+      slow_speed_ = slow_->speed();
+      slow_->resume_decisions(plan_.compute_start);
+      schedule_slow_timer();
+    }
     plan_.done = plan_.compute_start + whole / slow_speed_;
   }
 
@@ -254,7 +255,7 @@ class Replication {
   }
 
   void take_fill() {
-    if (!kFull || !entry_.from_scheduler) pool_ -= empty_slots_;  // else the scheduler's nodes
+    if (!kFull || !entry_.from_scheduler) pool_.take(empty_slots_);  // else the scheduler's
     empty_slots_ = 0;
     for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
     empty_list_.clear();
@@ -656,8 +657,7 @@ class Replication {
     if (due.action == SlowNodes::Action::kRelapsed) ++result_.slow_episodes;
     if (due.action == SlowNodes::Action::kEvict) {
       if (t < plan_.compute_start) {
-        const double retry = std::max(s_.cluster.slow->detect_h, 1.0 / 60.0);
-        slow_->postpone(due.slot, plan_.compute_start != kNever ? plan_.compute_start : t + retry);
+        slow_->postpone(due.slot, plan_.compute_start);  // kNever: once a plan computes again
       } else {
         evict(t, due.slot);
       }
@@ -760,8 +760,7 @@ class Replication {
     }
     ++empty_slots_;
     if (kFull && entry_.from_scheduler) return;
-    in_repair_.add(t + repair.sample(repairs_));
-    ++result_.repairs;
+    pool_.send_to_repair(t, repair);
   }
 
   // Recovery starts over from detection (which takes `detect_h`).
@@ -812,57 +811,18 @@ class Replication {
     }
   }
 
-  // Brings the pool up to time t: repairs completed by then join it; with pool failures, idle
-  // spares also fail meanwhile and go to repair. Lifetimes are exponential, so the pool can
-  // be advanced lazily, from one decision time to the next, redrawing the next failure of
-  // the pool whenever its size changes.
-  void refresh_pool(double t) {
-    if (!kFull || !pool_failures_) {
-      pool_ += in_repair_.collect_until(t);
-      return;
-    }
-    play_pool_forward(t);
-  }
-
-  // Pool failures: repairs and failures of idle spares interleaved up to t (memoryless, so
-  // the pool can be played forward lazily). Kept out of line: the common path above is hot.
-  [[gnu::noinline]] void play_pool_forward(double t) {
-    // The pool may be known beyond t (a fill planned after a save or a maintenance window):
-    // a repair begun since then that is done by now joins it as well.
-    pool_ += in_repair_.collect_until(std::min(t, pool_clock_));
-    while (pool_clock_ < t) {
-      const double repaired = in_repair_.next_completion().value_or(kNever);
-      const double failure =
-          pool_ > 0
-              ? pool_clock_ + pool_failures_->exponential(pool_mtbf_h_ / static_cast<double>(pool_))
-              : kNever;
-      if (failure < std::min(repaired, t)) {
-        pool_clock_ = failure;
-        --pool_;
-        ++result_.pool_failures;
-        ++result_.repairs;
-        in_repair_.add(failure + repair_time_.sample(repairs_));
-      } else if (repaired <= t) {
-        pool_clock_ = repaired;
-        pool_ += in_repair_.collect_until(repaired);
-      } else {
-        pool_clock_ = t;
-      }
-    }
-  }
-
   void on_spares_check(double t) {
     if (!degraded_) return try_fill(t);
-    refresh_pool(t);
-    if (pool_ >= empty_slots_) return regrow(t);
-    spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
+    pool_.refresh(t);
+    if (pool_.size() >= empty_slots_) return regrow(t);
+    spares_event_ = queue_.schedule_at(*pool_.next_completion(), EventKind::kSparesCheck);
   }
 
   // Fills at `t` if the pool suffices; otherwise waits for the next repair completion (an
   // elastic job runs on its surviving data-parallel groups meanwhile).
   void try_fill(double t) {
-    refresh_pool(t);
-    if (pool_ >= empty_slots_) {
+    pool_.refresh(t);
+    if (pool_.size() >= empty_slots_) {
       plan_fill(t);
       commit_fill_if_certain();
       return;
@@ -876,7 +836,7 @@ class Replication {
     if (!recovery_waited_) ++result_.spare_waits;
     recovery_waited_ = true;
     // Nodes are in repair (the empty slots' own nodes at least), so a completion is coming.
-    spares_event_ = queue_.schedule_at(*in_repair_.next_completion(), EventKind::kSparesCheck);
+    spares_event_ = queue_.schedule_at(*pool_.next_completion(), EventKind::kSparesCheck);
     if (kFull) {
       const double speed = strategy_->degraded_speed(empty_list_);
       if (speed > 0.0) {
@@ -932,8 +892,9 @@ class Replication {
 
   void finish(double t) {
     settle(t);
-    if (kFull && pool_failures_)
-      refresh_pool(t);  // spares failing until the end are repaired (and paid)
+    if (kFull && pool_.idle_spares_fail()) pool_.refresh(t);  // repaired (and paid) as well
+    result_.repairs = pool_.repairs();
+    result_.pool_failures = pool_.failures();
     close_recovery_if_resumed(t);
     book_phases(plan_.compute_start);
     book_slow(t);
@@ -952,7 +913,6 @@ class Replication {
   const bool peer_capable_ = s_.restores_from_peers();  // recoveries count peer or fallback
   const CheckpointSchedule checkpoints_;
   sim::RandomStream failures_;
-  sim::RandomStream repairs_;
   sim::RandomStream recovery_;  // requeue times
   const RepairDistribution& repair_time_;
   sim::EventQueue<EventKind> queue_;
@@ -986,7 +946,6 @@ class Replication {
   bool planned_restart_ = false;      // restarting after maintenance: state from the checkpoint
   double episode_ = 0.0;              // when the current recovery began
   double maintenance_end_ = -kNever;  // end of the last planned stop
-  RepairPipeline in_repair_;
 
   Timeline plan_;
   CheckpointSchedule::Stretch stretch_;
@@ -1007,10 +966,7 @@ class Replication {
   sim::EventHandle slow_timer_;
   double slow_timer_at_ = kNever;
   std::int64_t empty_slots_ = 0;
-  std::int64_t pool_;
-  std::optional<sim::RandomStream> pool_failures_;  // only with cluster.pool_failures
-  double pool_mtbf_h_ = 0.0;
-  double pool_clock_ = 0.0;                      // the pool is known up to this time
+  SparePool pool_;
   std::optional<sim::RandomStream> sdc_stream_;  // only with cluster.sdc
   double sdc_gap_h_ = 0.0;                       // mean time between corruptions
   bool sdc_pending_ = false;                     // a corruption awaits detection

@@ -237,7 +237,7 @@ bool SlowNodes::holds(std::int64_t slot) const {
 }
 
 void SlowNodes::begin(double t, std::int64_t slot) {
-  Episode e{slot, 1.0, kNever, kNever, kNever, false};
+  Episode e{slot, 1.0, kNever, kNever, kNever, false, false};
   e.lemon = spec_.lemon_share > 0.0 && rng_.uniform() < spec_.lemon_share;
   start(e, t);
   episodes_.push_back(e);
@@ -248,6 +248,7 @@ void SlowNodes::start(Episode& e, double t) {
   e.end = t + spec_.duration.distribution->sample(rng_);
   e.decision = decision_time(t, e.factor);
   e.relapse = kNever;
+  e.waiting = false;
 }
 
 // When the mitigation evicts a node that turned slow at `onset`, if it is still slow then.
@@ -296,6 +297,7 @@ SlowNodes::Due SlowNodes::advance(double t) {
   if (e.lemon) {
     e.factor = 1.0;
     e.end = e.decision = kNever;
+    e.waiting = false;
     e.relapse = t + rng_.exponential(spec_.lemon_gap_h);
   } else {
     episodes_.erase(it);
@@ -305,7 +307,17 @@ SlowNodes::Due SlowNodes::advance(double t) {
 
 void SlowNodes::postpone(std::int64_t slot, double when) {
   for (Episode& e : episodes_) {
-    if (e.slot == slot) e.decision = when;
+    if (e.slot != slot) continue;
+    e.decision = when;
+    e.waiting = when == kNever;
+  }
+}
+
+void SlowNodes::resume_decisions(double t) {
+  for (Episode& e : episodes_) {
+    if (!e.waiting) continue;
+    e.decision = t;
+    e.waiting = false;
   }
 }
 

@@ -59,9 +59,11 @@ class SlowNodes {
   };
   // Advances the episode due at `t` (next_time() == t).
   Due advance(double t);
-  // The engine could not act on an eviction at `t` (the job is not computing): decide again
-  // at `when`.
+  // The engine could not act on an eviction (the job is not computing): decide again at
+  // `when`, or with kNever when the job next computes (see resume_decisions).
   void postpone(std::int64_t slot, double when);
+  // The job computes again from `t`: evictions put off until then are due at `t`.
+  void resume_decisions(double t);
 
   // The node in `slot` left it (failed, swapped, evicted): its episode ends.
   void left(std::int64_t slot);
@@ -81,6 +83,7 @@ class SlowNodes {
     double decision;  // the mitigation evicts (kNever: it never does)
     double relapse;   // a dormant lemon turns slow again (kNever: not dormant)
     bool lemon;
+    bool waiting;  // an eviction put off until the job computes again
   };
   double next_of(const Episode& e) const;
   void start(Episode& e, double t);  // a slowdown begins: factor, end, decision
