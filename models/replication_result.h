@@ -41,7 +41,10 @@ struct ReplicationResult {
   std::int64_t sdc_detections = 0;  // silent data corruptions detected (not in interruptions)
   std::int64_t spare_waits = 0;     // recoveries that found the pool short and had to wait
   std::uint64_t events = 0;         // kernel events processed (for performance reporting)
-  std::int64_t recoveries = 0;      // recoveries completed: the job computed again
+  // Did not finish within montecarlo.max_wall_factor x the work: censored at that cap
+  // (wall_h = the cap, goodput = work / cap, productive = the progress kept then).
+  bool unfinished = false;
+  std::int64_t recoveries = 0;  // recoveries completed: the job computed again
   // Checkpointless, and multi-level checkpoints: recoveries that restored the state from the
   // peers' memory, and those that fell back to the persistent checkpoint.
   std::int64_t peer_recoveries = 0;

@@ -206,7 +206,8 @@ struct MonteCarloSpec {
   std::int64_t replications = 1000;
   std::uint64_t seed = 1;
   // A replication that simulates more than this multiple of the work without finishing is
-  // stopped with an error: the job can hardly finish (goodput below 0.1 % by default).
+  // stopped there as did-not-finish (ReplicationResult::unfinished): the job can hardly finish
+  // (goodput below 0.1 % by default), and simulating on would cost time and tell nothing.
   double max_wall_factor = 1000.0;
 };
 
