@@ -202,6 +202,7 @@ PartState check_part(const fs::path& path, std::size_t index, const SweepRun& ru
         root.read_table("summary").rows() != 1) {
       return PartState::kDamaged;
     }
+    file.verify();  // a flipped bit in any dataset fails its checksum
     return PartState::kValid;
   } catch (const sim::h5::Error&) {
     return PartState::kDamaged;
@@ -550,6 +551,16 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
                .append(p.string())
                .append("' is damaged or incomplete; recomputing that point"));
       fs::remove(p);
+    }
+  }
+  if (out_is_ours && o.resume) {
+    try {
+      sim::h5::File::open_read(o.output).verify();
+    } catch (const sim::h5::Error& e) {
+      // Damaged on disk since: computed again (from any valid parts) and replaced.
+      note("the finished output is damaged (" + std::string(e.what()) +
+           "); computing the sweep again");
+      out_is_ours = false;
     }
   }
   if (out_is_ours && o.resume) {

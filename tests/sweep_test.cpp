@@ -868,6 +868,57 @@ TEST(SweepCrashSafety, KilledAtRandomMomentsAndResumedGivesTheSameFileBitForBit)
   EXPECT_TRUE(read_text(dir / "out.h5") == finished);
 }
 
+// Flips one bit of the first value of dataset `name` in the HDF5 file at `path`, where the
+// file stores it (found by its bytes), as a failing disk or memory would.
+void flip_a_bit_of(const fs::path& path, const std::string& name) {
+  const double first = sim::h5::File::open_read(path.string()).root().read_doubles(name).at(0);
+  std::string pattern(sizeof first, '\0');
+  std::memcpy(pattern.data(), &first, sizeof first);
+  std::string bytes = read_text(path);
+  const std::size_t at = bytes.find(pattern);
+  ASSERT_NE(at, std::string::npos) << name << " is not stored as plain bytes in " << path;
+  bytes[at + 2] = static_cast<char>(bytes[at + 2] ^ 0x10);  // a low mantissa bit
+  write_text(path, bytes);
+}
+
+// Issue 11 item 2: every stored dataset carries a Fletcher32 checksum, so a bit flipped in a
+// part or in the finished output is caught by --resume and recomputed, never taken as a result.
+TEST(SweepCrashSafety, ABitFlippedInAStoredPartIsRecomputed) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kKill);
+  ASSERT_EQ(run_goodsim(sweep_args("ref.h5", {"--threads", "2"}), dir.path()).exit_code, 0);
+  ASSERT_TRUE(kill_sweep(dir.path(), sweep_args("out.h5"), 1, std::chrono::milliseconds(0)));
+  const fs::path parts = dir / "out.h5.parts";
+  const std::string victim = part_files(parts).front();
+  const std::string group = "points/" + victim.substr(0, 6);
+  flip_a_bit_of(parts / victim, group + "/goodput");
+  EXPECT_THROW(sim::h5::File::open_read((parts / victim).string()).verify(), sim::h5::Error);
+
+  const RunResult r =
+      run_goodsim({"sweep", "scenario.yaml", "-o", "out.h5", "--resume"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.err, victim + "' is damaged or incomplete; recomputing that point")) << r;
+  expect_same_file(dir / "ref.h5", dir / "out.h5");
+}
+
+TEST(SweepCrashSafety, ABitFlippedInTheFinishedOutputIsRecomputedOnResume) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kSmall);
+  ASSERT_EQ(run_goodsim(sweep_args("ref.h5"), dir.path()).exit_code, 0);
+  ASSERT_EQ(run_goodsim(sweep_args("out.h5"), dir.path()).exit_code, 0);
+  sim::h5::File::open_read((dir / "out.h5").string()).verify();  // intact: no throw
+  flip_a_bit_of(dir / "out.h5", "points/000001/wall_h");
+
+  const RunResult r =
+      run_goodsim({"sweep", "scenario.yaml", "-o", "out.h5", "--resume"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.err, "the finished output is damaged")) << r;
+  EXPECT_TRUE(HasSubstr(r.err, "points/000001/wall_h")) << r;
+  EXPECT_FALSE(HasSubstr(r.out, "already complete")) << r;
+  expect_same_file(dir / "ref.h5", dir / "out.h5");
+  EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"out.h5", "ref.h5", "scenario.yaml"}));
+}
+
 TEST(SweepCrashSafety, ResumeRefusesThePartsOfADifferentSweep) {
   TempDir dir;
   write_text(dir / "scenario.yaml", kKill);
