@@ -33,7 +33,9 @@ Simulates every point of the scenario's `sweep:` block (the cartesian product of
 swept values as attributes, and /summary with one row per point. Every point is checked
 before anything is simulated. All points use the same seed, so replication i of every point
 draws from the same random streams (common random numbers): differences between points are
-not drowned in noise. Results do not depend on --threads.
+not drowned in noise. Results do not depend on --threads. A point whose replications cannot
+finish within montecarlo.max_wall_factor x the work is marked did-not-finish (DNF n/N, the
+/summary column `unfinished`) and the sweep goes on.
 
 Crash-safe: each completed point is stored in <output>.parts/ before it counts as done; the
 output is assembled when all are, and the parts are removed. After a crash or kill, run the
