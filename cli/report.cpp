@@ -27,6 +27,10 @@ std::string fmt(const char* format, double a, double b = 0, double c = 0, double
 void print_auto_interval(std::ostream& out, const models::Scenario& s) {
   const double m = s.system_mtbf_h(), d = s.checkpoint.write_h;
   out << " (auto: ";
+  if (const auto& search = s.checkpoint.interval_search; search && search->unfinished) {
+    out << "exact Daly: no interval finishes within montecarlo.max_wall_factor)";
+    return;
+  }
   if (const auto& search = s.checkpoint.interval_search) {
     if (search->minimum_resolved) {
       out << "simulated optimum +/- " << human_duration(search->standard_error_h);

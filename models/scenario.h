@@ -130,6 +130,8 @@ struct IntervalSearch {
   // False when the search found no minimum near the chosen interval: the wall time is flat
   // there within its noise, and standard_error_h is the resolution of its grid (10 %).
   bool minimum_resolved = true;
+  // Not even Daly's optimum finished within montecarlo.max_wall_factor: it is used as it is.
+  bool unfinished = false;
   int candidates = 0;             // intervals simulated
   std::int64_t replications = 0;  // per candidate, the same ones for all (common random numbers)
 };

@@ -209,6 +209,7 @@ AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions
     // and the run at this one reports its unfinished replications (did-not-finish).
     out.interval_h = std::exp(x0);
     out.search.minimum_resolved = false;
+    out.search.unfinished = true;
     out.search.replications = options.replications;
     out.search.candidates = f.candidates();
     out.mean_wall_h = out.daly_exact_mean_wall_h = kInfinity;
