@@ -763,9 +763,10 @@ class Replication {
     result_.goodput = s_.job.work_h / t;
   }
 
-  // The job has not finished by the wall cap (montecarlo.max_wall_factor): the replication
-  // stops there as did-not-finish, with its time booked up to the cap. Its wall time is a
-  // lower bound and its goodput (work / cap) an upper bound of what a longer run would give.
+  // The job has not finished by t, the wall cap (montecarlo.max_wall_factor) or where the
+  // event budget ran out: the replication stops there as did-not-finish, its time booked up
+  // to t. Its wall time is a lower bound and its goodput (work / t) an upper bound of what a
+  // longer run would give.
   void censor(double t) {
     settle(t);
     if (kFull && pool_failures_) refresh_pool(t);
