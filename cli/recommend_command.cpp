@@ -493,9 +493,20 @@ int recommend_command(const std::vector<std::string>& args) {
   const auto meets = [&](std::size_t i) {
     return !deadline_h || ev[i].summary.wall_h.p95 <= *deadline_h;
   };
+  // A candidate whose replications hit montecarlo.max_wall_factor has censored (too low)
+  // costs: it is shown, marked, and never recommended.
+  const auto finished = [&](std::size_t i) { return ev[i].summary.unfinished == 0; };
+  const bool any_dnf = std::any_of(ev.begin(), ev.end(),
+                                   [](const Evaluated& e) { return e.summary.unfinished > 0; });
+  const auto status = [&](std::size_t i) -> std::string {
+    if (!finished(i)) {
+      return "DNF " + std::to_string(ev[i].summary.unfinished) + "/" + std::to_string(replications);
+    }
+    return deadline_h ? (meets(i) ? "met" : "missed") : "";
+  };
   std::vector<std::size_t> eligible;
   for (std::size_t i = 0; i < ev.size(); ++i) {
-    if (meets(i)) eligible.push_back(i);
+    if (meets(i) && finished(i)) eligible.push_back(i);
   }
   std::stable_sort(eligible.begin(), eligible.end(),
                    [&](std::size_t a, std::size_t b) { return mean_cost(a) < mean_cost(b); });
@@ -545,7 +556,8 @@ int recommend_command(const std::vector<std::string>& args) {
   {
     TextTable t({true, true, true, true, false, false});
     t.row({key, "goodput (95% CI)", "P95 wall", "expected cost (95% CI)",
-           rec == kNone ? "" : "vs recommended (paired 95% CI)", deadline_h ? "deadline" : ""});
+           rec == kNone ? "" : "vs recommended (paired 95% CI)",
+           deadline_h ? "deadline" : (any_dnf ? "finished" : "")});
     for (std::size_t i = 0; i < ev.size(); ++i) {
       const Evaluated& e = ev[i];
       const auto& g = e.summary.goodput;
@@ -559,13 +571,23 @@ int recommend_command(const std::vector<std::string>& args) {
       }
       t.row({e.candidate.text, fmt("%.4f +/- %.4f", g.mean, g.ci95),
              sim::with_commas(e.summary.wall_h.p95, 1) + " h",
-             money(c.mean) + " +/- " + money.bare(c.ci95), vs,
-             deadline_h ? (meets(i) ? "met" : "missed") : ""});
+             money(c.mean) + " +/- " + money.bare(c.ci95), vs, status(i)});
     }
     t.print(out);
   }
   out << "\n";
+  if (any_dnf) {
+    out << "DNF n/N: n of N replications did not finish within "
+        << fmt("%g", base.montecarlo.max_wall_factor)
+        << " x the work (montecarlo.max_wall_factor);\n"
+           "their costs are censored there, too low, so such a candidate is never recommended\n\n";
+  }
 
+  if (rec == kNone && !deadline_h) {
+    out << "no recommendation: no candidate finishes all its replications (exit code "
+        << kExitNoCandidateMeetsDeadline << ")\n";
+    return kExitNoCandidateMeetsDeadline;
+  }
   if (rec == kNone) {
     std::size_t fastest = 0;
     for (std::size_t i = 1; i < ev.size(); ++i) {
@@ -596,7 +618,9 @@ int recommend_command(const std::vector<std::string>& args) {
       return std::string(usd < 0 ? "-$" : "$") + sim::with_commas(std::abs(usd));
     };
     out << "           vs " << key << " = " << o.candidate.text
-        << (eligible.size() >= 2 ? " (runner-up)" : " (the cheapest that misses the deadline)")
+        << (eligible.size() >= 2 ? " (runner-up)"
+            : !finished(other)   ? " (did not finish: its cost is censored, too low)"
+                                 : " (the cheapest that misses the deadline)")
         << ": " << (d.mean >= 0 ? "+" : "") << dollars(d.mean) << " expected cost\n";
     out << "           SE of the difference " << dollars(d.std_error)
         << " from paired replications (unpaired: " << dollars(unpaired) << ")";

@@ -28,6 +28,10 @@ std::string fmt(const char* format, double a, double b = 0, double c = 0, double
 void print_auto_interval(std::ostream& out, const models::Scenario& s) {
   const double m = s.system_mtbf_h(), d = s.checkpoint.write_h;
   out << " (auto: ";
+  if (const auto& search = s.checkpoint.interval_search; search && search->unfinished) {
+    out << "exact Daly: no interval finishes within montecarlo.max_wall_factor)";
+    return;
+  }
   if (const auto& search = s.checkpoint.interval_search) {
     if (search->minimum_resolved) {
       out << "simulated optimum +/- " << human_duration(search->standard_error_h);
@@ -44,6 +48,22 @@ void print_auto_interval(std::ostream& out, const models::Scenario& s) {
 }
 
 }  // namespace
+
+std::string unfinished_text(const models::Scenario& s, std::int64_t unfinished,
+                            std::int64_t replications) {
+  const double cap = s.job.work_h * s.montecarlo.max_wall_factor;
+  return with_commas(static_cast<double>(unfinished)) + " of " +
+         with_commas(static_cast<double>(replications)) + " replications did not finish within " +
+         fmt("%g", s.montecarlo.max_wall_factor) + " x the work (" + with_commas(cap, 0) +
+         " h, montecarlo.max_wall_factor)";
+}
+
+void print_unfinished(std::ostream& out, const models::Scenario& s, std::int64_t unfinished,
+                      std::int64_t replications) {
+  out << "DID NOT FINISH " << unfinished_text(s, unfinished, replications) << "\n"
+      << "               they are censored at that cap: goodput is an upper bound, wall time "
+         "and cost are lower bounds\n";
+}
 
 void print_scenario(std::ostream& out, const models::Scenario& s) {
   const auto& c = s.cluster;
@@ -151,6 +171,7 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   out << fmt("interruptions  %.1f +/- %.1f per run      P5 %.0f  P50 %.0f", i.mean, i.ci95, i.p5,
              i.p50)
       << fmt("  P95 %.0f\n", i.p95);
+  if (sum.unfinished > 0) print_unfinished(out, s, sum.unfinished, info.replications);
   if (s.cluster.maintenance.every_h > 0.0) {
     out << fmt("planned stops  %.1f per run (maintenance, not counted as interruptions)\n",
                sum.planned_interruptions_mean);

@@ -1,7 +1,9 @@
 #pragma once
 // The stdout summary of `goodsim run`.
 
+#include <cstdint>
 #include <ostream>
+#include <string>
 
 #include "models/monte_carlo.h"
 #include "models/scenario.h"
@@ -17,6 +19,12 @@ struct RunInfo {
 };
 
 void print_scenario(std::ostream& out, const models::Scenario& s);
+// "3 of 20 replications did not finish within 1000 x the work (27,000 h, ...)".
+std::string unfinished_text(const models::Scenario& s, std::int64_t unfinished,
+                            std::int64_t replications);
+// The report's did-not-finish lines: the count and what censoring does to the figures.
+void print_unfinished(std::ostream& out, const models::Scenario& s, std::int64_t unfinished,
+                      std::int64_t replications);
 void print_run_report(std::ostream& out, const models::Scenario& s, const models::RunSummary& sum,
                       const RunInfo& info);
 

@@ -48,8 +48,8 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   const auto& reps = p.replications;
   const std::size_t n = reps.size();
   std::vector<double> wall(n), goodput(n), buckets(n * models::kBucketCount), cost;
-  std::vector<std::int64_t> interruptions(n), recoveries(n), fallbacks(n), planned(n), sdc(n);
-  std::vector<std::int64_t> slow(n), evictions(n);
+  std::vector<std::int64_t> interruptions(n), recoveries(n), fallbacks(n), planned(n), sdc(n),
+      unfinished(n), slow(n), evictions(n);
   for (std::size_t i = 0; i < n; ++i) {
     wall[i] = reps[i].wall_h;
     goodput[i] = reps[i].goodput;
@@ -58,6 +58,7 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
     fallbacks[i] = reps[i].fallbacks;
     planned[i] = reps[i].planned_interruptions;
     sdc[i] = reps[i].sdc_detections;
+    unfinished[i] = reps[i].unfinished ? 1 : 0;
     slow[i] = reps[i].slow_episodes;
     evictions[i] = reps[i].evictions;
     for (std::size_t b = 0; b < models::kBucketCount; ++b) {
@@ -68,6 +69,8 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   group.write("goodput", goodput, "1");
   group.write("interruptions", interruptions, "count");
   group.write("recoveries", recoveries, "count");
+  // 1 where the replication hit montecarlo.max_wall_factor: its figures are censored there.
+  group.write("unfinished", unfinished, "1");
   if (p.scenario->restores_from_peers()) {
     group.write("fallbacks", fallbacks, "count");
   }
@@ -105,6 +108,8 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p) {
   group.set_attribute("node_mtbf_h", p.scenario->cluster.failure.node_mtbf_h);
   group.set_attribute("checkpoint_interval_h", p.scenario->checkpoint.interval_h);
   group.set_attribute("work_h", p.scenario->job.work_h);
+  group.set_attribute("wall_cap_h",
+                      p.scenario->job.work_h * p.scenario->montecarlo.max_wall_factor);
   for (const models::SweepParameter& param : p.parameters) {
     std::visit([&](const auto& v) { group.set_attribute(param.name, v); }, param.value);
     if (!param.units.empty()) group.set_attribute(param.name + ".units", param.units);
@@ -124,7 +129,7 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     }
   }
   std::vector<double> nodes, spares, mtbf, interval, gm, gci, g5, g50, g95, wm, w95, im, cm, c95;
-  std::vector<double> rm, fm, r50, r95, pm, sm, pfm;
+  std::vector<double> rm, fm, r50, r95, pm, sm, pfm, dnf;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& s = *points[i].scenario;
     const auto& sum = *points[i].summary;
@@ -167,6 +172,7 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     pm.push_back(sum.planned_interruptions_mean);
     sm.push_back(sum.sdc_detections_mean);
     pfm.push_back(sum.pool_failures_mean);
+    dnf.push_back(static_cast<double>(sum.unfinished));
   }
   sim::h5::Table t;
   t.columns = {Col{"point", "", names}};
@@ -191,7 +197,8 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
                                      Col{"recovery_p95_h", "h", r95},
                                      Col{"planned_interruptions_mean", "count", pm},
                                      Col{"sdc_detections_mean", "count", sm},
-                                     Col{"pool_failures_mean", "count", pfm}});
+                                     Col{"pool_failures_mean", "count", pfm},
+                                     Col{"unfinished", "count", dnf}});
   return t;
 }
 

@@ -41,12 +41,13 @@ void write_results_file(const std::string& path, const models::Scenario& base, s
 std::string point_name(std::size_t index);  // "000042"
 std::string utc_now_iso8601();
 // Creates parent/<point_name(p.index)> with the per-replication datasets and attributes:
-// wall_h, goodput, interruptions, recoveries, buckets_h, and as they apply
+// wall_h, goodput, interruptions, recoveries, unfinished, buckets_h, and as they apply
 // interruptions_by_cause, cost_usd, fallbacks (checkpointless) and recovery_h.
 void write_point_group(sim::h5::Group& parent, const PointResults& p);
 // One row per point: point name, swept parameters (numbers as float64, else strings; units
 // "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost,
-// recoveries and fallbacks per run, and the recovery time's P50 and P95 (NaN if not recorded).
+// recoveries and fallbacks per run, the recovery time's P50 and P95 (NaN if not recorded), and
+// the count of replications that did not finish (censored at montecarlo.max_wall_factor).
 sim::h5::Table summary_table(std::span<const PointResults> points);
 
 }  // namespace goodsim::cli

@@ -140,6 +140,11 @@ int run_command(const std::vector<std::string>& args) {
     const RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads};
     write_results_file(output, scenario, info.seed, std::span(&point, 1), record);
   }
+  if (summary.unfinished > 0) {  // also on stderr, for scripts that keep only stdout
+    std::cerr << "goodsim run: warning: "
+              << unfinished_text(scenario, summary.unfinished, info.replications)
+              << "; their figures are censored at that cap\n";
+  }
   print_run_report(std::cout, scenario, summary, info);
   if (write_output) std::cout << "\nresults    " << output << "\n";
   return 0;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -41,53 +42,39 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 // SHA-256 (FIPS 180-4). Small and dependency-free; only used for fingerprints.
 
-std::string sha256_hex(std::string_view data) {
-  static constexpr std::array<std::uint32_t, 64> k = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-      0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-      0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-      0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-      0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-      0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-      0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-      0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-      0xc67178f2};
-  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string msg(data);
-  msg += static_cast<char>(0x80);
-  while (msg.size() % 64 != 56) msg += '\0';
-  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
-  for (int i = 7; i >= 0; --i) msg += static_cast<char>((bits >> (i * 8)) & 0xff);
+namespace {
+constexpr std::array<std::uint32_t, 64> kSha256Rounds = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+}  // namespace
 
-  const auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-  for (std::size_t block = 0; block < msg.size(); block += 64) {
-    std::array<std::uint32_t, 64> w{};
-    for (std::size_t i = 0; i < 16; ++i) {
-      for (std::size_t b = 0; b < 4; ++b) {
-        w[i] = (w[i] << 8) | static_cast<unsigned char>(msg[block + 4 * i + b]);
-      }
+void Sha256::update(std::string_view data) {
+  bytes_ += data.size();
+  for (const char c : data) {
+    buffer_[used_++] = static_cast<unsigned char>(c);
+    if (used_ == buffer_.size()) {
+      compress();
+      used_ = 0;
     }
-    for (std::size_t i = 16; i < 64; ++i) {
-      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::array<std::uint32_t, 8> v = h;
-    for (std::size_t i = 0; i < 64; ++i) {
-      const std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-      const std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      const std::uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
-      const std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-      const std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      const std::uint32_t t2 = s0 + maj;
-      v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
-    }
-    for (std::size_t i = 0; i < 8; ++i) h[i] += v[i];
   }
+}
+
+std::string Sha256::hex() {
+  const std::uint64_t bits = bytes_ * 8;
+  update(std::string_view("\x80", 1));
+  while (used_ != 56) update(std::string_view("\0", 1));
+  std::string length(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    length[static_cast<std::size_t>(i)] = static_cast<char>(bits >> (56 - 8 * i));
+  update(length);
   std::string hex;
-  for (const std::uint32_t word : h) {
+  for (const std::uint32_t word : h_) {
     char buf[9];
     std::snprintf(buf, sizeof buf, "%08x", word);
     hex += buf;
@@ -95,11 +82,69 @@ std::string sha256_hex(std::string_view data) {
   return hex;
 }
 
+void Sha256::compress() {
+  const auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+  std::array<std::uint32_t, 64> w{};
+  for (std::size_t i = 0; i < 16; ++i) {
+    for (std::size_t b = 0; b < 4; ++b) w[i] = (w[i] << 8) | buffer_[4 * i + b];
+  }
+  for (std::size_t i = 16; i < 64; ++i) {
+    const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+    const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  }
+  std::array<std::uint32_t, 8> v = h_;
+  for (std::size_t i = 0; i < 64; ++i) {
+    const std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
+    const std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+    const std::uint32_t t1 = v[7] + s1 + ch + kSha256Rounds[i] + w[i];
+    const std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
+    const std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+    const std::uint32_t t2 = s0 + maj;
+    v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
+  }
+  for (std::size_t i = 0; i < 8; ++i) h_[i] += v[i];
+}
+
+std::string sha256_hex(std::string_view data) {
+  Sha256 sha;
+  sha.update(data);
+  return sha.hex();
+}
+
+std::string input_files_digest(std::span<const models::SweepPoint> points) {
+  std::string out;
+  std::map<std::string, std::string> by_file;  // a trace shared by points is hashed once
+  for (const models::SweepPoint& p : points) {
+    const auto& trace = p.scenario.cluster.failure.trace;
+    if (!trace) continue;
+    auto [it, fresh] = by_file.try_emplace(trace->file);
+    if (fresh) {
+      // What the replications use: every failure's time (exact bits), slot and cause.
+      Sha256 sha;
+      for (const models::TraceFailure& f : trace->failures) {
+        char row[64];
+        std::snprintf(row, sizeof row, "%a,%lld,", f.time_h, static_cast<long long>(f.node));
+        sha.update(row);
+        sha.update(f.cause);
+        sha.update("\n");
+      }
+      it->second = sha.hex();
+    }
+    out += "point " + std::to_string(p.index) + " trace " + it->second + "\n";
+  }
+  return out;
+}
+
 std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSpec& spec,
-                              std::int64_t replications, std::uint64_t seed, bool recovery_times) {
+                              std::int64_t replications, std::uint64_t seed, bool recovery_times,
+                              std::string_view input_files) {
   sim::ConfigNode base = root;
   base.erase("sweep");
-  std::string text = "goodsim-sweep-fingerprint-1\nversion " + std::string(kVersion) + "\n";
+  // 2: the content of the files the scenario reads, and the /summary column `unfinished`
+  // (parts of version 1 lack it, so they are refused rather than mixed).
+  std::string text = "goodsim-sweep-fingerprint-2\nversion " + std::string(kVersion) + "\n";
+  text += "inputs " + std::to_string(input_files.size()) + "\n" + std::string(input_files);
   const std::string yaml = sim::to_yaml(base);
   text += "scenario " + std::to_string(yaml.size()) + "\n" + yaml;
   text += spec.canonical();
@@ -157,6 +202,7 @@ PartState check_part(const fs::path& path, std::size_t index, const SweepRun& ru
         root.read_table("summary").rows() != 1) {
       return PartState::kDamaged;
     }
+    file.verify();  // a flipped bit in any dataset fails its checksum
     return PartState::kValid;
   } catch (const sim::h5::Error&) {
     return PartState::kDamaged;
@@ -174,6 +220,15 @@ std::optional<std::size_t> part_index(const std::string& name) {
   }
   if (point_name(index) != digits) return std::nullopt;
   return index;
+}
+
+// Whether `dir` holds a stored point (NNNNNN.h5), not only its manifest and lock.
+bool holds_parts(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (part_index(it->path().filename().string())) return true;
+  }
+  return false;
 }
 
 // An exclusive lock on the parts directory (flock on <dir>/lock), so two processes never
@@ -240,8 +295,10 @@ sim::InputError foreign_parts(const fs::path& dir, const std::string& found,
   return sim::InputError(
       sim::SourceLocation{dir.string()}, "",
       "holds the parts of a different sweep (fingerprint " + short_fp(found) + ", this sweep " +
-          short_fp(ours) + "): the scenario after extends and --set, its sweep block, --reps, " +
-          "--seed, --recovery-times or the goodsim version differ. Resume with the inputs of " +
+          short_fp(ours) +
+          "): the scenario after extends and --set, a file it reads (a trace), its " +
+          "sweep block, --reps, --seed, --recovery-times or the goodsim version differ. Resume "
+          "with the inputs of " +
           "the interrupted sweep, or delete '" + dir.string() + "' to start this one afresh");
 }
 
@@ -497,6 +554,16 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     }
   }
   if (out_is_ours && o.resume) {
+    try {
+      sim::h5::File::open_read(o.output).verify();
+    } catch (const sim::h5::Error& e) {
+      // Damaged on disk since: computed again (from any valid parts) and replaced.
+      note("the finished output is damaged (" + std::string(e.what()) +
+           "); computing the sweep again");
+      out_is_ours = false;
+    }
+  }
+  if (out_is_ours && o.resume) {
     // Finished earlier (perhaps killed while removing the parts): nothing to compute.
     if (dir_exists) fs::remove_all(dir);
     const auto file = sim::h5::File::open_read(o.output);
@@ -584,6 +651,13 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     close_queue();
     if (writer.joinable()) writer.join();
   };
+  // A failed or stopped sweep that stored no point leaves no parts directory: one holding
+  // only its manifest would make the next plain run refuse to start, for nothing.
+  auto discard_empty_parts = [&] {
+    lock.reset();
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  };
 
   // One task per (point, replication): points and replications share the thread pool.
   try {
@@ -617,17 +691,28 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
         o.stop);
   } catch (const sim::Interrupted&) {
     finish_writer();  // stores the points completed so far
+    if (!holds_parts(dir)) {
+      discard_empty_parts();
+      if (write_error) std::rethrow_exception(write_error);
+      throw sim::Interrupted(
+          "no point was complete, so nothing was stored; run the same "
+          "command again to start over");
+    }
     if (write_error) std::rethrow_exception(write_error);
     throw sim::Interrupted(std::to_string(points_done.load()) + " of " + std::to_string(n) +
                            " points are stored in '" + dir.string() +
                            "'; run the same command with --resume to compute the others");
   } catch (...) {
-    finish_writer();                                       // stores the points completed so far
+    finish_writer();  // stores the points completed so far
+    if (!holds_parts(dir)) discard_empty_parts();
     if (write_error) std::rethrow_exception(write_error);  // the cause, not "stopped"
     throw;
   }
   finish_writer();
-  if (write_error) std::rethrow_exception(write_error);
+  if (write_error) {
+    if (!holds_parts(dir)) discard_empty_parts();
+    std::rethrow_exception(write_error);
+  }
   progress(
       todo.size() * reps, todo.size() * reps,
       "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) + ", replications");

@@ -33,7 +33,9 @@ Simulates every point of the scenario's `sweep:` block (the cartesian product of
 swept values as attributes, and /summary with one row per point. Every point is checked
 before anything is simulated. All points use the same seed, so replication i of every point
 draws from the same random streams (common random numbers): differences between points are
-not drowned in noise. Results do not depend on --threads.
+not drowned in noise. Results do not depend on --threads. A point whose replications cannot
+finish within montecarlo.max_wall_factor x the work is marked did-not-finish (DNF n/N, the
+/summary column `unfinished`) and the sweep goes on.
 
 Crash-safe: each completed point is stored in <output>.parts/ before it counts as done; the
 output is assembled when all are, and the parts are removed. After a crash or kill, run the
@@ -115,6 +117,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
   const auto* cm = numeric_column(outcome.summary, "cost_mean_usd");
   const auto* r50 = numeric_column(outcome.summary, "recovery_p50_h");
   const auto* r95 = numeric_column(outcome.summary, "recovery_p95_h");
+  const auto* dnf = numeric_column(outcome.summary, "unfinished");
   if (!gm || !gci || !g5 || !g95 || !wm || !cm || gm->size() != n) return;
   const bool priced = std::isfinite((*cm)[0]);
   // Recovery times are there with --recovery-times (NaN where a point had no recovery).
@@ -144,7 +147,21 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
       std::snprintf(buf, sizeof buf, "   $%9s M", sim::with_commas((*cm)[i] / 1e6, 1).c_str());
       out << buf;
     }
+    if (dnf && (*dnf)[i] > 0) {
+      std::snprintf(buf, sizeof buf, "   DNF %.0f/%lld", (*dnf)[i],
+                    static_cast<long long>(o.replications));
+      out << buf;
+    }
     out << "\n";
+  }
+  if (dnf && std::any_of(dnf->begin(), dnf->end(), [](double v) { return v > 0; })) {
+    const models::MonteCarloSpec& mc = base.montecarlo;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", mc.max_wall_factor);
+    out << "\nDNF n/N: did not finish, n of the N replications simulated " << buf
+        << " x the work without finishing\n"
+        << "(montecarlo.max_wall_factor). They are censored there: the point's goodput is an "
+           "upper bound,\nits wall time and cost lower bounds. /summary column 'unfinished'.\n";
   }
 }
 
@@ -207,8 +224,8 @@ int sweep_command(const std::vector<std::string>& args) {
   options.quiet = a.quiet;
   options.recovery_times = vm.count("recovery-times") > 0;
   options.stop = &stop;
-  run.fingerprint =
-      sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times);
+  run.fingerprint = sweep_fingerprint(root, spec, options.replications, options.seed,
+                                      options.recovery_times, input_files_digest(run.points));
   // Once every point is valid: `auto` is each point's own optimum (its MTBF, spares, ...).
   const auto auto_points = std::count_if(run.points.begin(), run.points.end(), [](const auto& p) {
     return p.scenario.checkpoint.interval_auto;

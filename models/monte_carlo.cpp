@@ -43,6 +43,7 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
     interruptions[i] = static_cast<double>(r.interruptions);
     for (std::size_t b = 0; b < kBucketCount; ++b) out.bucket_mean_h[b] += r.buckets_h[b];
     out.events += r.events;
+    out.unfinished += r.unfinished ? 1 : 0;
     out.recoveries_mean += static_cast<double>(r.recoveries);
     out.planned_interruptions_mean += static_cast<double>(r.planned_interruptions);
     out.pool_failures_mean += static_cast<double>(r.pool_failures);

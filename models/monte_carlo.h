@@ -48,6 +48,9 @@ struct RunSummary {
   std::optional<CostBreakdown> cost_mean;             // slots, spares, repairs: means
   std::optional<double> usd_per_productive_gpu_hour;  // mean cost / (work x GPUs)
   std::uint64_t events = 0;
+  // Replications that did not finish within montecarlo.max_wall_factor x the work: censored
+  // at that cap, so the wall time and cost figures are lower bounds, goodput an upper bound.
+  std::int64_t unfinished = 0;
   std::vector<double> interruptions_by_cause_mean;  // aligned with cluster.causes
   // Recoveries (failure to computing again), means per replication.
   double recoveries_mean = 0.0;

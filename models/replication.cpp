@@ -9,6 +9,7 @@
 
 #include "models/checkpoint/schedule.h"
 #include "models/cluster/spare_pool.h"
+#include "models/config_values.h"
 #include "models/failure/failure_clock.h"
 #include "models/recovery/shard_map.h"
 #include "models/recovery/strategy.h"
@@ -74,7 +75,6 @@ class Replication {
  public:
   Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index, ReplicationOptions o)
       : s_(s),
-        index_(index),
         options_(o),
         entry_(find_strategy(s.recovery.strategy)),
         strategy_(entry_.make(s)),
@@ -136,7 +136,15 @@ class Replication {
     if (slow_) queue_.schedule_at(slow_->next_onset(0.0), EventKind::kSlowOnset);
     const double wall_cap = s_.job.work_h * s_.montecarlo.max_wall_factor;
     while (const auto ev = queue_.pop_before(plan_.done)) {
-      if (ev->time > wall_cap) throw_cannot_finish(wall_cap);
+      if (ev->time > wall_cap) {
+        censor(wall_cap);
+        return result_;
+      }
+      // The hard event budget (models/config_values.h): past it, stop where the job is.
+      if (result_.events == options_.max_events) [[unlikely]] {
+        censor(ev->time);
+        return result_;
+      }
       ++result_.events;
       dispatch(ev->time, ev->payload);
     }
@@ -146,19 +154,6 @@ class Replication {
   }
 
  private:
-  [[noreturn]] void throw_cannot_finish(double wall_cap) const {
-    char msg[400];
-    std::snprintf(msg, sizeof msg,
-                  "replication %llu simulated %.0f h, more than %g x the work, without finishing "
-                  "(%lld interruptions so far): with these failure, spare and checkpoint settings "
-                  "the job can hardly finish; raise montecarlo.max_wall_factor to simulate it "
-                  "anyway",
-                  static_cast<unsigned long long>(index_), wall_cap, s_.montecarlo.max_wall_factor,
-                  static_cast<long long>(result_.interruptions));
-    throw sim::InputError(sim::SourceLocation{s_.source_file, 0, 0}, "montecarlo.max_wall_factor",
-                          msg);
-  }
-
   void dispatch(double t, EventKind kind) {
     switch (kind) {
       case EventKind::kFailure:
@@ -905,8 +900,24 @@ class Replication {
     result_.goodput = s_.job.work_h / t;
   }
 
+  // The job has not finished by t, the wall cap (montecarlo.max_wall_factor) or where the
+  // event budget ran out: the replication stops there as did-not-finish, its time booked up
+  // to t. Its wall time is a lower bound and its goodput (work / t) an upper bound of what a
+  // longer run would give.
+  void censor(double t) {
+    settle(t);
+    if (kFull && pool_.idle_spares_fail()) pool_.refresh(t);
+    result_.repairs = pool_.repairs();
+    result_.pool_failures = pool_.failures();
+    close_recovery_if_resumed(t);
+    interrupt(t, cut_at(t), Rollback::kAll);  // books [.., t) and keeps all progress
+    result_.bucket(Bucket::kProductive) = pos_;
+    result_.wall_h = t;
+    result_.goodput = s_.job.work_h / t;
+    result_.unfinished = true;
+  }
+
   const Scenario& s_;
-  const std::uint64_t index_;
   const ReplicationOptions options_;
   const StrategyEntry& entry_;
   const std::unique_ptr<RecoveryStrategy> strategy_;

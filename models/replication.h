@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "models/config_values.h"
 #include "models/replication_result.h"
 #include "models/scenario.h"
 
@@ -11,6 +12,9 @@ namespace goodsim::models {
 
 struct ReplicationOptions {
   bool record_recoveries = false;  // fill ReplicationResult::recovery_h
+  // Kernel events after which the replication stops as did-not-finish (a safety net behind
+  // the up-front estimate of models/scenario_loader.cpp; lower in tests).
+  std::uint64_t max_events = config::kMaxEventsPerReplication;
 };
 
 // Runs replication `index` of a run seeded with `seed`. A pure function of its arguments:

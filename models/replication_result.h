@@ -44,7 +44,10 @@ struct ReplicationResult {
   std::int64_t slow_episodes = 0;   // nodes in slots that turned slow (cluster.slow)
   std::int64_t evictions = 0;       // slow nodes evicted by the mitigation (not interruptions)
   std::uint64_t events = 0;         // kernel events processed (for performance reporting)
-  std::int64_t recoveries = 0;      // recoveries completed: the job computed again
+  // Did not finish within montecarlo.max_wall_factor x the work: censored at that cap
+  // (wall_h = the cap, goodput = work / cap, productive = the progress kept then).
+  bool unfinished = false;
+  std::int64_t recoveries = 0;  // recoveries completed: the job computed again
   // Checkpointless, and multi-level checkpoints: recoveries that restored the state from the
   // peers' memory, and those that fell back to the persistent checkpoint.
   std::int64_t peer_recoveries = 0;

@@ -170,6 +170,8 @@ struct IntervalSearch {
   // False when the search found no minimum near the chosen interval: the wall time is flat
   // there within its noise, and standard_error_h is the resolution of its grid (10 %).
   bool minimum_resolved = true;
+  // Not even Daly's optimum finished within montecarlo.max_wall_factor: it is used as it is.
+  bool unfinished = false;
   int candidates = 0;             // intervals simulated
   std::int64_t replications = 0;  // per candidate, the same ones for all (common random numbers)
 };
@@ -246,7 +248,8 @@ struct MonteCarloSpec {
   std::int64_t replications = 1000;
   std::uint64_t seed = 1;
   // A replication that simulates more than this multiple of the work without finishing is
-  // stopped with an error: the job can hardly finish (goodput below 0.1 % by default).
+  // stopped there as did-not-finish (ReplicationResult::unfinished): the job can hardly finish
+  // (goodput below 0.1 % by default), and simulating on would cost time and tell nothing.
   double max_wall_factor = 1000.0;
 };
 

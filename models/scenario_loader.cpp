@@ -1,6 +1,7 @@
 #include "models/scenario_loader.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "models/checkpoint/memory_level.h"
@@ -85,9 +86,14 @@ SdcSpec read_sdc(const ConfigNode& n) {
 ClusterSpec read_cluster(const ConfigNode& n) {
   MapReader r(n);
   ClusterSpec c;
-  c.nodes = int_at_least(r.required("nodes"), 1);
-  if (const ConfigNode* g = r.optional("gpus_per_node")) c.gpus_per_node = int_at_least(*g, 1);
-  if (const ConfigNode* s = r.optional("spares")) c.spares = int_at_least(*s, 0);
+  c.nodes = config::int_in(r.required("nodes"), 1, config::kMaxNodes,
+                           "100 times the largest clusters built");
+  if (const ConfigNode* g = r.optional("gpus_per_node")) {
+    c.gpus_per_node = config::int_in(*g, 1, config::kMaxGpusPerNode, "accelerators in one node");
+  }
+  if (const ConfigNode* s = r.optional("spares")) {
+    c.spares = config::int_in(*s, 0, config::kMaxNodes, "as for cluster.nodes");
+  }
   c.failure = read_failure_spec(r.required("failure"));
   c.repair.distribution = read_repair_distribution(r.required("repair"));
   if (const ConfigNode* d = r.optional("domain_size")) {
@@ -135,6 +141,18 @@ JobSpec read_job(const ConfigNode& n, std::int64_t gpus) {
   } else {
     j.work_h = positive_hours(work);
   }
+  // Below 1 s goodput loses its meaning (and a derived work can underflow to 0: goodput NaN);
+  // above 10^7 h the wall cap and the checkpoint count leave the range of exact arithmetic.
+  if (!(j.work_h >= config::kMinWorkH && j.work_h <= config::kMaxWorkH)) {
+    char got[64];
+    std::snprintf(got, sizeof got, "%g h", j.work_h);
+    throw work.error(
+        std::string("expected a work from 1 s to 10,000,000 h of fault-free compute, ") +
+        (work.is_map() ? "derived " + std::string(got) +
+                             " (6 x params x tokens / "
+                             "(GPUs x peak_tflops x mfu))"
+                       : "got " + work.describe()));
+  }
   if (const ConfigNode* step = r.optional("step")) j.step_h = positive_hours(*step);
   r.finish();
   return j;
@@ -157,6 +175,11 @@ CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h, std::i
       const double h = i->as_hours();
       if (!(h >= 0.0)) {
         throw i->error("expected a duration >= 0 (0 = no checkpoints) or 'auto', got " +
+                       i->describe());
+      }
+      // Under 1 s the number of checkpoints (work / interval) can overflow an int64.
+      if (h > 0.0 && h < config::kMinIntervalH) {
+        throw i->error("expected 0 (no checkpoints) or a duration of at least 1 s, got " +
                        i->describe());
       }
       c.interval_h = h;
@@ -208,8 +231,11 @@ MonteCarloSpec read_montecarlo(const ConfigNode* n) {
   }
   if (const ConfigNode* cap = r.optional("max_wall_factor")) {
     m.max_wall_factor = cap->as_double();
-    if (!(m.max_wall_factor >= 1.0)) {
-      throw cap->error("expected a number >= 1 (a multiple of the work), got " + cap->describe());
+    if (!(m.max_wall_factor >= 1.0 && m.max_wall_factor <= config::kMaxWallFactor)) {
+      throw cap->error(
+          "expected a number from 1 to 1e6 (a multiple of the work: past 1e6 a hopeless "
+          "replication runs for hours before it is stopped), got " +
+          cap->describe());
     }
   }
   r.finish();
@@ -230,6 +256,47 @@ void check_maintenance_fits(const ConfigNode& root, const Scenario& s) {
       d->describe());
 }
 
+// Issue 11 item 5: a scenario whose replications need more events than any run could take
+// (a node MTBF of nanoseconds, maintenance every 1e-300 h) is refused up front, with the
+// estimate, rather than run for ever. The estimate is a lower bound: the job computes for at
+// least its work, meeting failures, stops, corruptions and slowdowns at these rates.
+void check_event_budget(const ConfigNode& root, const Scenario& s) {
+  const auto& c = s.cluster;
+  const double nodes = static_cast<double>(c.nodes);
+  struct Source {
+    const char* key;
+    const char* what;
+    double per_h;
+  };
+  const double pool = c.pool_failures ? static_cast<double>(c.spares) : 0.0;
+  const Source sources[] = {
+      {c.failure.trace ? "cluster.failure.file" : "cluster.failure.node_mtbf", "failures",
+       (nodes + pool) / c.failure.node_mtbf_h},
+      {"cluster.maintenance.every", "maintenance stops",
+       c.maintenance.every_h > 0.0 ? 1.0 / c.maintenance.every_h : 0.0},
+      {"cluster.sdc.node_mtbf", "silent data corruptions",
+       c.sdc ? nodes / c.sdc->node_mtbf_h : 0.0},
+      {"cluster.slow.node_mtbs", "slowdowns", c.slow ? nodes / c.slow->node_mtbs_h : 0.0},
+  };
+  double events = 0.0;
+  const Source* top = &sources[0];
+  for (const Source& src : sources) {
+    events += s.job.work_h * src.per_h;
+    if (src.per_h > top->per_h) top = &src;
+  }
+  if (events <= config::kMaxEstimatedEvents) return;  // and refuses NaN
+  const ConfigNode* at = sim::find_path(root, top->key);
+  if (!at) at = sim::find_path(root, "cluster");
+  char msg[512];
+  std::snprintf(msg, sizeof msg,
+                "the scenario needs at least %.3g simulated events per replication (%.3g %s per "
+                "hour over %.4g h of work), over the limit of %.0e: about 10 s of simulation "
+                "per replication, hours for a run. Such rates describe no cluster that can "
+                "train; check the value and its unit",
+                events, top->per_h, top->what, s.job.work_h, config::kMaxEstimatedEvents);
+  throw at->error(msg);
+}
+
 }  // namespace
 
 Scenario scenario_from_config(const ConfigNode& root, const std::string& source_file) {
@@ -241,6 +308,7 @@ Scenario scenario_from_config(const ConfigNode& root, const std::string& source_
   r.optional("description");
   s.cluster = read_cluster(r.required("cluster"));
   s.job = read_job(r.required("job"), s.gpus());
+  check_event_budget(root, s);  // before the checks that a rate this absurd would trip first
   s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h(), s.cluster.nodes);
   check_maintenance_fits(root, s);
   s.recovery = read_recovery(r.optional("recovery"), s.cluster, s.job);

@@ -15,6 +15,11 @@ writes PNG files into plots/:
                              price, cost.node_hour_usd)
   time_to_train.png          wall time P50 and P95 (vs X for sweeps, histogram for one point)
 
+Points with replications that did not finish within montecarlo.max_wall_factor (/summary
+column "unfinished" > 0) are marked with a red cross and "DNF" in the plots against a
+parameter: their figures are censored at the wall cap. The cost plot never marks such a point
+as the cheapest.
+
 Plots that do not apply to the file (e.g. goodput vs a parameter for a single `run`) are
 skipped and the reason is printed.
 
@@ -64,6 +69,7 @@ PROG = "plot.py"
 METRIC_COLUMNS = frozenset({
     "goodput_mean", "goodput_ci95", "goodput_p5", "goodput_p50", "goodput_p95",
     "wall_mean_h", "wall_p95_h", "interruptions_mean", "cost_mean_usd", "cost_p95_usd",
+    "unfinished",
 })
 _METRIC_LIKE = re.compile(r"^[a-z0-9_]+_(mean|ci\d+|std|sd|min|max|p\d+)(_[a-z]+)?$")
 
@@ -877,6 +883,35 @@ def _goodput_ranges(res):
     return fig
 
 
+def dnf_mask(res: Results):
+    """Points with replications that did not finish (censored at montecarlo.max_wall_factor):
+    a boolean array, or None when every point finished (or the file predates the column)."""
+    col = res.column("unfinished")
+    if col is None or not np.any(col > 0):
+        return None
+    return col > 0
+
+
+def _mark_dnf(ax, xs, ys, dnf, sel):
+    """A red cross and 'DNF' over the points of `sel` that did not finish: their figures are
+    censored at the wall cap (goodput an upper bound, wall time and cost lower bounds)."""
+    if dnf is None:
+        return
+    hit = np.array([bool(dnf[i]) for i in sel], dtype=bool)
+    if not hit.any():
+        return
+    ax.plot(xs[hit], ys[hit], "x", color="red", ms=11, mew=2.2, zorder=5)
+    for xv, yv in zip(xs[hit], ys[hit]):
+        ax.annotate("DNF", (xv, yv), xytext=(4, 4), textcoords="offset points", color="red",
+                    fontsize=8, fontweight="bold")
+
+
+def _dnf_handle():
+    from matplotlib.lines import Line2D
+    return Line2D([], [], marker="x", color="red", ls="", ms=10, mew=2.2,
+                  label="did not finish (DNF): censored at the wall cap")
+
+
 def goodput_vs_parameter(res: Results, x=None, lines=None):
     """Mean goodput vs a numeric parameter, one line per value of another, 95 % CI bands."""
     layout = make_layout(res, x, lines)
@@ -884,11 +919,13 @@ def goodput_vs_parameter(res: Results, x=None, lines=None):
     p5, p95 = res.column("goodput_p5"), res.column("goodput_p95")
     if mean is None:
         raise Skip("/summary has no goodput_mean values")
+    dnf = dnf_mask(res)
     fig, axes, rows, cols = _subplots(layout)
     for ax, (title, idx) in zip(axes, layout.panels):
         for level, label, color, sel in _series_groups(res, layout, idx, "mean goodput"):
             xs = np.array([layout.x.values[i] for i in sel])
             ax.plot(xs, mean[sel], "-o", color=color, lw=2, ms=4.5, label=label)
+            _mark_dnf(ax, xs, mean[sel], dnf, sel)
             if ci is not None:
                 ax.fill_between(xs, mean[sel] - ci[sel], mean[sel] + ci[sel], color=color,
                                 alpha=0.3, lw=0)
@@ -907,6 +944,8 @@ def goodput_vs_parameter(res: Results, x=None, lines=None):
         extra.append(Patch(facecolor="0.5", alpha=0.3, label="95 % CI of the mean"))
     if p5 is not None and p95 is not None:
         extra.append(Line2D([], [], color="0.4", ls=":", lw=1, label="P5 and P95 of runs"))
+    if dnf is not None:
+        extra.append(_dnf_handle())
     _legend(axes, cols, extra_handles=extra)
     fig.suptitle(_title(res, f"mean goodput vs {layout.x.short}{_panel_note(layout)}"))
     return fig
@@ -919,6 +958,7 @@ def cost_vs_parameter(res: Results, x=None, lines=None):
         raise Skip("no cost data in /summary (the scenario sets no cost.node_hour_usd)")
     layout = make_layout(res, x, lines)
     p95 = res.column("cost_p95_usd")
+    dnf = dnf_mask(res)
     fig, axes, rows, cols = _subplots(layout)
     shown = [i for _, idx in layout.panels for i in idx]
     log = _auto_log_y(axes, np.concatenate([cost[shown]] + ([p95[shown]] if p95 is not None
@@ -931,8 +971,12 @@ def cost_vs_parameter(res: Results, x=None, lines=None):
             ax.plot(xs, ys, "-o", color=color, lw=2, ms=4.5, label=label)
             if p95 is not None:
                 ax.plot(xs, p95[sel], "--", color=color, lw=1, alpha=0.6)
-            if np.isfinite(ys).any():
-                k = int(np.nanargmin(ys))
+            _mark_dnf(ax, xs, ys, dnf, sel)
+            # A DNF point's cost is censored (too low): never the cheapest.
+            ok = np.isfinite(ys) & ~np.array([dnf is not None and bool(dnf[i]) for i in sel],
+                                             dtype=bool)
+            if ok.any():
+                k = int(np.nanargmin(np.where(ok, ys, np.nan)))
                 ax.plot(xs[k], ys[k], marker="*", ms=15, color=color, mec="black", mew=0.8,
                         zorder=4)
                 if best is None or ys[k] < best[1]:
@@ -956,6 +1000,8 @@ def cost_vs_parameter(res: Results, x=None, lines=None):
                     label="lowest expected cost")]
     if p95 is not None:
         extra.append(Line2D([], [], color="0.4", ls="--", lw=1, label="P95 cost"))
+    if dnf is not None:
+        extra.append(_dnf_handle())
     _legend(axes, cols, extra_handles=extra)
     fig.suptitle(_title(res, f"expected cost vs {layout.x.short}{_panel_note(layout)}"))
     return fig
@@ -1125,6 +1171,7 @@ def _add_days_axis(ax, which="y"):
 
 
 def _time_vs_parameter(res, layout, p50, p95):
+    dnf = dnf_mask(res)
     fig, axes, rows, cols = _subplots(layout)
     shown = [i for _, idx in layout.panels for i in idx]
     log = _auto_log_y(axes, np.concatenate([p50[shown], p95[shown]]))
@@ -1133,6 +1180,7 @@ def _time_vs_parameter(res, layout, p50, p95):
             xs = np.array([layout.x.values[i] for i in sel])
             ax.plot(xs, p50[sel], "-o", color=color, lw=2, ms=4.5, label=label)
             ax.plot(xs, p95[sel], "--", marker="^", color=color, lw=1.3, ms=4.5)
+            _mark_dnf(ax, xs, p50[sel], dnf, sel)
         _setup_x(ax, layout.x)
         ax.grid(alpha=0.3)
         if title:
@@ -1146,6 +1194,8 @@ def _time_vs_parameter(res, layout, p50, p95):
     from matplotlib.lines import Line2D
     extra = [Line2D([], [], color="0.3", marker="o", lw=2, label="P50 (median)"),
              Line2D([], [], color="0.3", marker="^", ls="--", lw=1.3, label="P95")]
+    if dnf is not None:
+        extra.append(_dnf_handle())
     _legend(axes, cols, extra_handles=extra, right_axis=True)
     fig.suptitle(_title(res, f"time to train vs {layout.x.short}{_panel_note(layout)}"))
     return fig
@@ -1245,6 +1295,10 @@ def summary_table(res: Results, max_rows=60) -> str:
     cost = res.column("cost_mean_usd")
     if cost is not None:
         cols.append(("expected cost", [_money(v) for v in cost]))
+    unfinished = res.column("unfinished")
+    if dnf_mask(res) is not None:
+        cols.append(("finished", [f"DNF {v:.0f}/{n}" if v > 0 else "all"
+                                  for v, n in zip(unfinished, res.replications)]))
     widths = [max(len(t), *(len(v) for v in vals)) for t, vals in cols]
     lines = ["  ".join(t.rjust(w) for (t, _), w in zip(cols, widths))]
     for i in range(min(res.n, max_rows)):
@@ -1266,7 +1320,7 @@ def main(argv=None) -> int:
         description="Plots a goodsim results file (from `goodsim run -o` or `goodsim sweep -o`) "
                     "as PNG files: goodput distribution, goodput vs a swept parameter, badput "
                     "buckets, expected cost, time to train. Plots that do not apply to the file "
-                    "are skipped with the reason.",
+                    "are skipped with the reason; points that did not finish (DNF) are marked.",
         epilog="Exit codes: 0 success, 2 bad input (missing, corrupt or non-goodsim file, bad "
                "option), 1 internal or output error. See docs/plots.md.")
     parser.add_argument("results", metavar="RESULTS.h5", help="goodsim results file")

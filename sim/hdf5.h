@@ -163,6 +163,9 @@ class File {
   static File open_write(const std::string& path);  // read-write, file must exist
 
   Group root() const;
+  // Reads every dataset back whole, which checks its Fletcher32 checksums (goodsim writes
+  // them on every non-empty dataset); Error naming the first dataset that fails.
+  void verify() const;
   void flush();  // H5Fflush(H5F_SCOPE_GLOBAL)
   // Closes now and reports failures (e.g. a failed final flush), which the destructor has to
   // swallow. Fails if Groups of this file are still open, because they would keep the file open

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/daly.h"
 #include "models/monte_carlo.h"
 #include "models/scenario_loader.h"
 #include "sim/config.h"
@@ -69,6 +70,23 @@ TEST(AutoInterval, IsTheSameForAnyThreadCount) {
   EXPECT_EQ(one.interval_h, two.interval_h);
   EXPECT_EQ(one.search.standard_error_h, two.search.standard_error_h);
   EXPECT_EQ(one.mean_wall_h, two.mean_wall_h);
+}
+
+// Issue 11 item 14: when not even Daly's optimum finishes within the wall cap, `auto` takes
+// it as it is (no interval is measurably better), and the run reports did-not-finish instead
+// of the whole sweep failing.
+TEST(AutoInterval, AScenarioThatCannotFinishTakesDalysOptimum) {
+  Scenario s = llama3_auto({"cluster.spares=0", "cluster.failure.node_mtbf=3000h", "job.work=20h",
+                            "montecarlo.max_wall_factor=2"});
+  resolve_auto_interval(s, 2);
+  ASSERT_TRUE(s.checkpoint.interval_search);
+  EXPECT_TRUE(s.checkpoint.interval_search->unfinished);
+  EXPECT_FALSE(s.checkpoint.interval_search->minimum_resolved);
+  EXPECT_EQ(s.checkpoint.interval_search->candidates, 1);
+  EXPECT_DOUBLE_EQ(s.checkpoint.interval_h,
+                   daly::exact_optimal_interval(s.system_mtbf_h(), s.checkpoint.write_h));
+  const RunSummary sum = summarize(s, run_replications(s, RunOptions{4, 1, 2, {}}));
+  EXPECT_EQ(sum.unfinished, 4);
 }
 
 TEST(AutoInterval, ResolvingSetsTheIntervalOnceAndLeavesAFixedOneAlone) {

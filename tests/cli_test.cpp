@@ -212,6 +212,53 @@ const BadScenario kBadScenarios[] = {
     {"ExtendsMissingFile", "name: cli-test\n", "name: cli-test\nextends: no-such-base.yaml\n",
      "extends: no-such-base.yaml", "extends",
      "cannot open file 'no-such-base.yaml' named by extends"},
+    // Numbers outside the range that makes physical sense (issue 11 item 4): refused with the
+    // range, before they overflow (UBSan found each).
+    {"NodesTimesGpusOverflow", "  nodes: 64\n", "  nodes: 3000000000000000000\n",
+     "  nodes: 3000000000000000000", "cluster.nodes",
+     "expected an integer from 1 to 10000000 (100 times the largest clusters built), got "
+     "'3000000000000000000'"},
+    {"GpusPerNodeOverflow", "  gpus_per_node: 8\n", "  gpus_per_node: 4000000000000\n",
+     "  gpus_per_node: 4000000000000", "cluster.gpus_per_node",
+     "expected an integer from 1 to 1024 (accelerators in one node)"},
+    {"IntervalSoShortTheCheckpointCountOverflows", "interval: 30min", "interval: 1e-300h",
+     "  interval: 1e-300h", "checkpoint.interval",
+     "expected 0 (no checkpoints) or a duration of at least 1 s, got '1e-300h'"},
+    {"DerivedWorkUnderflowsToZero", "  work: 100h\n",
+     "  work: {params: 1e-300, tokens: 1e-300, peak_tflops: 989, mfu: 0.4}\n",
+     "  work: {params: 1e-300, tokens: 1e-300, peak_tflops: 989, mfu: 0.4}", "job.work",
+     "expected a work from 1 s to 10,000,000 h of fault-free compute, derived 0 h (6 x params x "
+     "tokens / (GPUs x peak_tflops x mfu))"},
+    {"WorkBeyondTenMillionHours", "work: 100h", "work: 1e308h", "  work: 1e308h", "job.work",
+     "expected a work from 1 s to 10,000,000 h of fault-free compute, got '1e308h'"},
+    {"WeibullShapeTooSmall", "    model: exponential\n    node_mtbf",
+     "    model: weibull\n    shape: 0.001\n    node_mtbf", "    shape: 0.001",
+     "cluster.failure.shape",
+     "expected a shape from 0.05 to 50 (< 1: decreasing hazard; below 0.05 the failure times "
+     "span hundreds of orders of magnitude and no longer fit the simulation clock), got "
+     "'0.001'"},
+    {"MaxWallFactorHuge", "  seed: 3\n", "  seed: 3\n  max_wall_factor: 1e308\n",
+     "  max_wall_factor: 1e308", "montecarlo.max_wall_factor",
+     "expected a number from 1 to 1e6 (a multiple of the work"},
+    // Scenarios whose replications could never end (issue 11 item 5): refused at once, with
+    // the estimate of their events.
+    {"NodeMtbfOfNanoseconds", "node_mtbf: 2000h", "node_mtbf: 1e-9h", "    node_mtbf: 1e-9h",
+     "cluster.failure.node_mtbf",
+     "the scenario needs at least 6.4e+12 simulated events per replication (6.4e+10 failures "
+     "per hour over 100 h of work), over the limit of 1e+08"},
+    {"MaintenanceEvery1e300thOfAnHour", "  spares: 2\n",
+     "  spares: 2\n  maintenance: {every: 1e-300h, duration: 0h}\n",
+     "  maintenance: {every: 1e-300h, duration: 0h}", "cluster.maintenance.every",
+     "the scenario needs at least 1e+302 simulated events per replication (1e+300 maintenance "
+     "stops per hour over 100 h of work)"},
+    {"SdcNodeMtbfOfNanoseconds", "  spares: 2\n",
+     "  spares: 2\n  sdc: {node_mtbf: 1e-9h, detect: 1h}\n",
+     "  sdc: {node_mtbf: 1e-9h, detect: 1h}", "cluster.sdc.node_mtbf",
+     "(6.4e+10 silent data corruptions per hour over 100 h of work)"},
+    {"SlowNodeMtbsOfNanoseconds", "  spares: 2\n",
+     "  spares: 2\n  slow: {node_mtbs: 1e-9h, slowdown: 2, duration: {mean: 1h}}\n",
+     "  slow: {node_mtbs: 1e-9h, slowdown: 2, duration: {mean: 1h}}", "cluster.slow.node_mtbs",
+     "(6.4e+10 slowdowns per hour over 100 h of work)"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cli, BadScenarioTest, ::testing::ValuesIn(kBadScenarios),

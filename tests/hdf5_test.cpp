@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -95,7 +97,7 @@ TEST_F(Hdf5Test, Int64DatasetRoundTrip) {
   EXPECT_TRUE(HasSubstr(error_of([&] { f.root().read_doubles("failures"); }), "failures"));
 }
 
-TEST_F(Hdf5Test, LargeDatasetsAreCompressedSmallOnesContiguous) {
+TEST_F(Hdf5Test, LargeDatasetsAreCompressedAndEveryOneIsChecksummed) {
   std::vector<double> big(100000);
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<double>(i % 10);
   const std::vector<double> small(100, 2.0);
@@ -115,12 +117,39 @@ TEST_F(Hdf5Test, LargeDatasetsAreCompressedSmallOnesContiguous) {
     return H5Pget_layout(dcpl.get());
   };
   int filters = -1;
-  EXPECT_EQ(layout_of("small", &filters), H5D_CONTIGUOUS);
-  EXPECT_EQ(filters, 0);
+  // Fletcher32 needs chunked storage: a small dataset is one chunk (issue 11 item 2).
+  EXPECT_EQ(layout_of("small", &filters), H5D_CHUNKED);
+  EXPECT_EQ(filters, 1);  // fletcher32
   if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) GTEST_SKIP() << "deflate not available";
   EXPECT_EQ(layout_of("big", &filters), H5D_CHUNKED);
-  EXPECT_EQ(filters, 2);  // shuffle + deflate
+  EXPECT_EQ(filters, 3);  // shuffle + deflate + fletcher32
   EXPECT_LT(fs::file_size(path("big.h5")), big.size() * sizeof(double) / 4);
+  f.verify();
+}
+
+TEST_F(Hdf5Test, VerifyFindsABitFlippedInADataset) {
+  const std::vector<double> values = {1.25, 2.5, 3.75, 1234.5678};
+  {
+    auto f = h5::File::create(path("flip.h5"));
+    f.root().write("points/000000/goodput", values, "1");
+  }
+  h5::File::open_read(path("flip.h5")).verify();
+  std::string bytes;
+  {
+    std::ifstream in(path("flip.h5"), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string pattern(sizeof(double), '\0');
+  std::memcpy(pattern.data(), &values[3], sizeof(double));
+  const std::size_t at = bytes.find(pattern);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 1] = static_cast<char>(bytes[at + 1] ^ 0x01);
+  std::ofstream(path("flip.h5"), std::ios::binary | std::ios::trunc) << bytes;
+  const auto f = h5::File::open_read(path("flip.h5"));
+  const std::string e = error_of([&] { f.verify(); });
+  EXPECT_TRUE(HasSubstr(e, "dataset '/points/000000/goodput' does not read back")) << e;
+  EXPECT_TRUE(
+      HasSubstr(error_of([&] { f.root().read_doubles("points/000000/goodput"); }), "goodput"));
 }
 
 TEST_F(Hdf5Test, MatrixRoundTrip) {

@@ -339,6 +339,34 @@ TEST_F(PlotTest, GoodsimSweepFileGivesEveryPlot) {
       r.out, "parameters cluster.spares (3 values), cluster.failure.node_mtbf (2 values)\n"));
 }
 
+// Issue 11 item 14: a point whose replications did not finish (censored at the wall cap) is
+// marked, not taken for a parameter, and never marked the cheapest.
+TEST_F(PlotTest, APointThatDidNotFinishIsMarkedDnf) {
+  write_text(dir_ / "sweep.yaml",
+             std::string(kScenario) +
+                 "sweep:\n  cluster.spares: [0, 16]\n  cluster.failure.node_mtbf: [200h]\n");
+  const RunResult s = run_goodsim({"sweep", "sweep.yaml", "-o", "sweep.h5", "--reps", "10", "-q",
+                                   "--set", "montecarlo.max_wall_factor=3"},
+                                  dir_.path());
+  ASSERT_EQ(s.exit_code, 0) << s;
+  ASSERT_TRUE(HasSubstr(s.out, "DNF 10/10")) << s.out;
+  const RunResult r =
+      expect_plots(dir_ / "sweep.h5", pngs({"goodput_distribution", "goodput_vs_spares",
+                                            "badput_buckets", "cost_vs_spares", "time_to_train"}));
+  EXPECT_TRUE(HasSubstr(r.out, "parameters cluster.spares (2 values)\n")) << r.out;
+  const RunResult q =
+      run_python_tool({kPython, "-c",
+                       "import sys; sys.path.insert(0, sys.argv[1]); import plot\n"
+                       "res = plot.load_results(sys.argv[2])\n"
+                       "print(plot.dnf_mask(res).tolist())\n"
+                       "print(plot.summary_table(res))\n",
+                       (kSourceDir / "scripts").string(), (dir_ / "sweep.h5").string()},
+                      dir_.path(), env());
+  ASSERT_EQ(q.exit_code, 0) << q;
+  EXPECT_TRUE(HasSubstr(q.out, "[True, False]\n")) << q.out;
+  EXPECT_TRUE(HasSubstr(q.out, "DNF 10/10")) << q.out;
+}
+
 TEST_F(PlotTest, XAndLinesOptionsChooseTheParameters) {
   const fs::path grid = make_synthetic("grid");
   expect_plots(grid,

@@ -243,6 +243,23 @@ TEST(Recommend, NoCandidateMeetsTheDeadlineExitsFour) {
   EXPECT_EQ(list_dir(dir.path()), std::set<std::string>{"s.yaml"});
 }
 
+// Issue 11 item 14: a candidate whose replications hit the wall cap has censored (too low)
+// costs; it is shown as DNF and never recommended.
+TEST(Recommend, ACandidateThatDoesNotFinishIsMarkedAndNeverRecommended) {
+  TempDir dir;
+  write_text(dir / "s.yaml", kSmall);
+  const RunResult r = run_goodsim({"recommend", "s.yaml", "--vary", "cluster.spares=0,8", "--reps",
+                                   "20", "-q", "--set", "montecarlo.max_wall_factor=1.5"},
+                                  dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(recommended_value(r.out), "8") << r.out;
+  const std::vector<Row> rows = candidate_rows(r.out);
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  EXPECT_TRUE(HasSubstr(rows[0].line, "DNF ")) << r.out;
+  EXPECT_FALSE(HasSubstr(rows[1].line, "DNF")) << r.out;
+  EXPECT_TRUE(HasSubstr(r.out, "such a candidate is never recommended")) << r.out;
+}
+
 TEST(Recommend, DurationsAndTheThreadCountDoNotChangeTheAnswer) {
   TempDir dir;
   write_text(dir / "s.yaml", kSmall);

@@ -190,6 +190,153 @@ TEST(ReliabilityInterrupt, CtrlCKeepsTheCompletedPointsOfASweepAndSaysHowToResum
             (std::set<std::string>{"000000.h5", "lock", "manifest"}));
 }
 
+TEST(ReliabilityInterrupt, CtrlCBeforeAnyPointIsCompleteLeavesNoPartsDirectory) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml",
+             slow_scenario() + std::string("sweep:\n  cluster.spares: [2, 3]\n"));
+  GoodsimProcess p({"sweep", "scenario.yaml", "-o", "out.h5", "--reps", "2000", "--threads", "2"},
+                   dir.path());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(p.kill(SIGINT)) << "the sweep ended before it could be interrupted";
+  const RunResult r = p.wait();
+  EXPECT_EQ(r.exit_code, 130) << r;
+  EXPECT_TRUE(HasSubstr(r.err,
+                        "goodsim sweep: interrupted: no point was complete, so nothing was "
+                        "stored; run the same command again to start over"))
+      << r;
+  EXPECT_EQ(list_dir(dir.path()), std::set<std::string>{"scenario.yaml"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Did not finish (issue 11 item 14): a point whose replications hit montecarlo.max_wall_factor
+// is recorded as censored there, with its count of unfinished replications; the sweep goes on.
+
+// 0 spares and a failure every 3 h with day-long repairs: about 1,000 h for 100 h of work,
+// far past the cap of 3 x the work. 16 spares finish well within it.
+std::string hopeless_scenario() {
+  return edited(kScenario, {{"failure: {node_mtbf: 2000h}", "failure: {node_mtbf: 200h}"},
+                            {"montecarlo: {replications: 20, seed: 3}",
+                             "montecarlo: {replications: 20, seed: 3, max_wall_factor: 3}"}});
+}
+
+TEST(ReliabilityDidNotFinish, ASweepRecordsAHopelessPointAsDnfAndKeepsGoing) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml",
+             hopeless_scenario() + std::string("sweep:\n  cluster.spares: [0, 16]\n"));
+  const RunResult r =
+      run_goodsim({"sweep", "scenario.yaml", "-o", "out.h5", "-q", "--threads", "2"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"out.h5", "scenario.yaml"}));
+  // The printed summary marks the point, and says what the mark means.
+  const auto line_of = [&](const std::string& start) {
+    const std::size_t at = r.out.find("\n" + start);
+    return at == std::string::npos ? std::string()
+                                   : r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+  };
+  EXPECT_TRUE(HasSubstr(line_of("000000"), "DNF 20/20")) << r.out;
+  EXPECT_FALSE(HasSubstr(line_of("000001"), "DNF")) << r.out;
+  EXPECT_TRUE(HasSubstr(r.out,
+                        "DNF n/N: did not finish, n of the N replications simulated 3 x "
+                        "the work without finishing"))
+      << r.out;
+  // /summary has the count; the point's replications are censored at the cap (300 h).
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  const sim::h5::Table summary = file.root().read_table("summary");
+  const std::vector<double>* unfinished = nullptr;
+  for (const auto& c : summary.columns) {
+    if (c.name == "unfinished") unfinished = std::get_if<std::vector<double>>(&c.values);
+  }
+  ASSERT_NE(unfinished, nullptr);
+  EXPECT_EQ(*unfinished, (std::vector<double>{20.0, 0.0}));
+  const auto point = file.root().open_group("points/000000");
+  EXPECT_EQ(point.read_int64s("unfinished"), std::vector<std::int64_t>(20, 1));
+  EXPECT_EQ(point.read_doubles("wall_h"), std::vector<double>(20, 300.0));
+  EXPECT_EQ(file.root().open_group("points/000001").read_int64s("unfinished"),
+            std::vector<std::int64_t>(20, 0));
+}
+
+TEST(ReliabilityDidNotFinish, ARunReportsItsUnfinishedReplications) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", hopeless_scenario());
+  const RunResult r = run_goodsim(
+      {"run", "scenario.yaml", "-o", "out.h5", "--set", "cluster.spares=0"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.out,
+                        "DID NOT FINISH 20 of 20 replications did not finish within 3 x the work "
+                        "(300 h, montecarlo.max_wall_factor)\n"
+                        "               they are censored at that cap: goodput is an upper "
+                        "bound, wall time and cost are lower bounds\n"))
+      << r.out;
+  EXPECT_TRUE(HasSubstr(r.err, "goodsim run: warning: 20 of 20 replications did not finish"))
+      << r.err;
+  EXPECT_TRUE(HasSubstr(r.out, "wall time      300.0 h")) << r.out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The resume fingerprint covers the files the scenario reads (issue 11 item 1): after the
+// trace is edited, --resume refuses the old parts and the old output instead of mixing them.
+
+std::string trace_scenario() {
+  return edited(kScenario,
+                {{"failure: {node_mtbf: 2000h}", "failure: {model: trace, file: t.csv}"}});
+}
+
+std::string trace_csv(int failures, double gap_h) {
+  std::string csv = "time,node\n";
+  for (int i = 1; i <= failures; ++i) {
+    csv += std::to_string(gap_h * i) + "h," + std::to_string(i % 64) + "\n";
+  }
+  return csv;
+}
+
+TEST(ReliabilityResumeInputs, EditingTheTraceMakesResumeRefuseTheFinishedOutput) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml",
+             trace_scenario() + std::string("sweep:\n  cluster.spares: [1, 2]\n"));
+  write_text(dir / "t.csv", trace_csv(40, 25.0));
+  const std::vector<std::string> args = {"sweep", "scenario.yaml", "-o", "out.h5", "-q"};
+  ASSERT_EQ(run_goodsim(args, dir.path()).exit_code, 0);
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  // Unchanged inputs: the output is this sweep, nothing to do.
+  const RunResult same = run_goodsim(resume, dir.path());
+  EXPECT_EQ(same.exit_code, 0) << same;
+  EXPECT_TRUE(HasSubstr(same.out, "already complete")) << same.out;
+  // An edited trace (failures twice as often) is another sweep. Before the fix, --resume
+  // said "already complete" and kept the results of the old trace.
+  write_text(dir / "t.csv", trace_csv(80, 12.5));
+  const RunResult edited_trace = run_goodsim(resume, dir.path());
+  EXPECT_EQ(edited_trace.exit_code, 2) << edited_trace;
+  EXPECT_TRUE(HasSubstr(edited_trace.err, "the output exists and holds a different sweep"))
+      << edited_trace;
+}
+
+TEST(ReliabilityResumeInputs, EditingTheTraceMakesResumeRefuseTheStoredParts) {
+  TempDir dir;
+  // Point 0 takes milliseconds, point 1 minutes: interrupted with one part stored.
+  write_text(dir / "scenario.yaml",
+             trace_scenario() + std::string("sweep:\n  job.work: [100h, 2000000h]\n"));
+  write_text(dir / "t.csv", trace_csv(40, 25.0));
+  const std::vector<std::string> args = {"sweep",  "scenario.yaml", "-o",        "out.h5",
+                                         "--reps", "2000",          "--threads", "1"};
+  {
+    GoodsimProcess p(args, dir.path());
+    const fs::path part = dir / "out.h5.parts" / "000000.h5";
+    ASSERT_TRUE(wait_for(p, [&] { return fs::exists(part); })) << p.wait();
+    ASSERT_TRUE(p.kill(SIGINT));
+    ASSERT_EQ(p.wait().exit_code, 130);
+  }
+  write_text(dir / "t.csv", trace_csv(80, 12.5));
+  const std::set<std::string> parts = list_dir(dir / "out.h5.parts");
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  const RunResult r = run_goodsim(resume, dir.path());
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_TRUE(HasSubstr(r.err, "holds the parts of a different sweep")) << r;
+  EXPECT_TRUE(HasSubstr(r.err, "a file it reads (a trace)")) << r;
+  EXPECT_EQ(list_dir(dir / "out.h5.parts"), parts);  // nothing changed
+}
+
 // ---------------------------------------------------------------------------------------------
 // Input files: regular files of bounded size only. A device would be read until memory runs
 // out and a FIFO would block forever (run_goodsim's timeout would catch either).
@@ -304,7 +451,8 @@ TEST(ReliabilityDiskFull, ASweepThatCannotStoreAPointFailsWithAnIoErrorAndCanRes
   EXPECT_EQ(r.exit_code, 1) << r;
   EXPECT_TRUE(starts_with(r.err, "goodsim: I/O error: HDF5: ")) << r;
   EXPECT_TRUE(HasSubstr(r.err, "File too large\n"));
-  EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"out.h5.parts", "scenario.yaml"}));
+  // No point fitted in the disk, so no parts directory is left to block a plain re-run.
+  EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"scenario.yaml"}));
   // With room again, --resume completes it.
   const RunResult resumed = run_goodsim(
       {"sweep", "scenario.yaml", "-o", "out.h5", "--reps", "3000", "-q", "--resume"}, dir.path());

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <numeric>
@@ -234,6 +235,43 @@ TEST(SweepFingerprint, ChangesWithWhatDeterminesResultsOnly) {
   EXPECT_NE(fp(a), fp("cluster: {nodes: 16}\nsweep:\n  cluster.spares: [4, 0]\n"));
 }
 
+TEST(SweepFingerprint, Sha256FedInPiecesIsTheHashOfTheWhole) {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += std::to_string(i * 7919) + ",";
+  for (const std::size_t piece : {1u, 3u, 63u, 64u, 65u, 1000u}) {
+    cli::Sha256 sha;
+    for (std::size_t at = 0; at < text.size(); at += piece) sha.update(text.substr(at, piece));
+    EXPECT_EQ(sha.hex(), cli::sha256_hex(text)) << piece;
+  }
+}
+
+// Issue 11 item 1: the fingerprint covers the content of the trace a point reads, so --resume
+// after the trace was edited refuses the old parts (tests/reliability_test.cpp: the CLI).
+TEST(SweepFingerprint, CoversTheContentOfTheTrace) {
+  TempDir dir;
+  const std::string scenario =
+      "cluster: {nodes: 8, spares: 2, failure: {model: trace, file: t.csv}, repair: {mean: 24h}}\n"
+      "job: {work: 100h}\ncheckpoint: {interval: 1h, write: 1min}\n"
+      "sweep:\n  cluster.spares: [1, 2]\n";
+  const auto fp = [&](const std::string& csv) {
+    write_text(dir / "t.csv", csv);
+    const std::string path = (dir / "s.yaml").string();
+    write_text(path, scenario);
+    const ConfigNode root = sim::load_config_file(path);
+    const models::SweepSpec spec = models::read_sweep(root);
+    const auto points = models::expand_sweep(root, spec, path);
+    const std::string digest = cli::input_files_digest(points);
+    EXPECT_TRUE(HasSubstr(digest, "point 1 trace ")) << digest;
+    return cli::sweep_fingerprint(root, spec, 100, 1, false, digest);
+  };
+  const std::string original = fp("time,node\n10h,1\n30h,2\n");
+  EXPECT_EQ(original, fp("time,node\n10h,1\n30h,2\n"));
+  EXPECT_EQ(original, fp("time,node\n10,1\n30.0h,2\n"));        // the same failures, reformatted
+  EXPECT_NE(original, fp("time,node\n10h,1\n31h,2\n"));         // a time
+  EXPECT_NE(original, fp("time,node\n10h,1\n30h,3\n"));         // a slot
+  EXPECT_NE(original, fp("time,node\n10h,1\n30h,2\n40h,0\n"));  // one failure more
+}
+
 // ---------------------------------------------------------------------------------------------
 // The executable.
 
@@ -425,7 +463,8 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
                                                      "recovery_p95_h",
                                                      "planned_interruptions_mean",
                                                      "sdc_detections_mean",
-                                                     "pool_failures_mean"};
+                                                     "pool_failures_mean",
+                                                     "unfinished"};
   EXPECT_EQ(columns, expected_columns);
   EXPECT_EQ(by_name["cluster.failure.node_mtbf"]->units, "h");
   EXPECT_EQ(by_name["checkpoint.write"]->units, "h");
@@ -470,6 +509,7 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
     EXPECT_EQ(num("planned_interruptions_mean", i), 0.0);
     EXPECT_EQ(num("sdc_detections_mean", i), 0.0);
     EXPECT_EQ(num("pool_failures_mean", i), 0.0);
+    EXPECT_EQ(num("unfinished", i), 0.0);
   }
   // 'auto' resolved per point: the interval differs with the node MTBF.
   EXPECT_EQ(text("checkpoint.interval", 0), "auto");
@@ -513,9 +553,7 @@ TEST(SweepExpansion, TheStrategiesScenarioHasOneValidPointPerStrategy) {
   const std::string path = GOODSIM_SOURCE_DIR "/scenarios/strategies-16k.yaml";
   const ConfigNode root = sim::load_config_file(path);
   const auto points = models::expand_sweep(root, models::read_sweep(root), path);
-  const std::vector<std::string> expected = {
-      "hot_spare", "checkpointless", "requeue",
-      "elastic"};
+  const std::vector<std::string> expected = {"hot_spare", "checkpointless", "requeue", "elastic"};
   ASSERT_EQ(points.size(), expected.size());
   for (std::size_t i = 0; i < points.size(); ++i) {
     const models::Scenario& s = points[i].scenario;
@@ -828,6 +866,57 @@ TEST(SweepCrashSafety, KilledAtRandomMomentsAndResumedGivesTheSameFileBitForBit)
   ASSERT_EQ(again.exit_code, 0) << again;
   EXPECT_TRUE(HasSubstr(again.out, "already complete")) << again;
   EXPECT_TRUE(read_text(dir / "out.h5") == finished);
+}
+
+// Flips one bit of the first value of dataset `name` in the HDF5 file at `path`, where the
+// file stores it (found by its bytes), as a failing disk or memory would.
+void flip_a_bit_of(const fs::path& path, const std::string& name) {
+  const double first = sim::h5::File::open_read(path.string()).root().read_doubles(name).at(0);
+  std::string pattern(sizeof first, '\0');
+  std::memcpy(pattern.data(), &first, sizeof first);
+  std::string bytes = read_text(path);
+  const std::size_t at = bytes.find(pattern);
+  ASSERT_NE(at, std::string::npos) << name << " is not stored as plain bytes in " << path;
+  bytes[at + 2] = static_cast<char>(bytes[at + 2] ^ 0x10);  // a low mantissa bit
+  write_text(path, bytes);
+}
+
+// Issue 11 item 2: every stored dataset carries a Fletcher32 checksum, so a bit flipped in a
+// part or in the finished output is caught by --resume and recomputed, never taken as a result.
+TEST(SweepCrashSafety, ABitFlippedInAStoredPartIsRecomputed) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kKill);
+  ASSERT_EQ(run_goodsim(sweep_args("ref.h5", {"--threads", "2"}), dir.path()).exit_code, 0);
+  ASSERT_TRUE(kill_sweep(dir.path(), sweep_args("out.h5"), 1, std::chrono::milliseconds(0)));
+  const fs::path parts = dir / "out.h5.parts";
+  const std::string victim = part_files(parts).front();
+  const std::string group = "points/" + victim.substr(0, 6);
+  flip_a_bit_of(parts / victim, group + "/goodput");
+  EXPECT_THROW(sim::h5::File::open_read((parts / victim).string()).verify(), sim::h5::Error);
+
+  const RunResult r =
+      run_goodsim({"sweep", "scenario.yaml", "-o", "out.h5", "--resume"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.err, victim + "' is damaged or incomplete; recomputing that point")) << r;
+  expect_same_file(dir / "ref.h5", dir / "out.h5");
+}
+
+TEST(SweepCrashSafety, ABitFlippedInTheFinishedOutputIsRecomputedOnResume) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kSmall);
+  ASSERT_EQ(run_goodsim(sweep_args("ref.h5"), dir.path()).exit_code, 0);
+  ASSERT_EQ(run_goodsim(sweep_args("out.h5"), dir.path()).exit_code, 0);
+  sim::h5::File::open_read((dir / "out.h5").string()).verify();  // intact: no throw
+  flip_a_bit_of(dir / "out.h5", "points/000001/wall_h");
+
+  const RunResult r =
+      run_goodsim({"sweep", "scenario.yaml", "-o", "out.h5", "--resume"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(HasSubstr(r.err, "the finished output is damaged")) << r;
+  EXPECT_TRUE(HasSubstr(r.err, "points/000001/wall_h")) << r;
+  EXPECT_FALSE(HasSubstr(r.out, "already complete")) << r;
+  expect_same_file(dir / "ref.h5", dir / "out.h5");
+  EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"out.h5", "ref.h5", "scenario.yaml"}));
 }
 
 TEST(SweepCrashSafety, ResumeRefusesThePartsOfADifferentSweep) {

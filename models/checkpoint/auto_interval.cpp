@@ -1,6 +1,7 @@
 #include "models/checkpoint/auto_interval.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -70,17 +71,14 @@ class WallTimes {
     Scenario s = base_;
     s.checkpoint.interval_h = std::exp(x);
     std::vector<double> wall(static_cast<std::size_t>(options_.replications));
-    try {
-      sim::parallel_for(wall.size(), options_.threads, [&](std::size_t i) {
-        wall[i] = simulate_replication(s, kSearchSeed, kFirstIndex + i).wall_h;
-      });
-    } catch (const sim::InputError& e) {
-      // A candidate far from the optimum can hit montecarlo.max_wall_factor: it is worse than
-      // any other. The first candidate (Daly's optimum) must not: the scenario itself cannot
-      // finish, and the error says so.
-      if (cache_.empty() || e.key() != "montecarlo.max_wall_factor") throw;
-      std::fill(wall.begin(), wall.end(), kInfinity);
-    }
+    std::atomic<bool> unfinished{false};
+    sim::parallel_for(wall.size(), options_.threads, [&](std::size_t i) {
+      const ReplicationResult r = simulate_replication(s, kSearchSeed, kFirstIndex + i);
+      wall[i] = r.wall_h;
+      if (r.unfinished) unfinished = true;
+    });
+    // A candidate that does not finish (montecarlo.max_wall_factor) is worse than any other.
+    if (unfinished) std::fill(wall.begin(), wall.end(), kInfinity);
     return wall;
   }
 
@@ -206,6 +204,17 @@ AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions
   // optimum can be far above Daly's, e.g. when recoveries rarely roll back (checkpointless).
   const double x_max = std::log(base.job.work_h);
   const double x0 = std::min(std::log(out.daly_exact_h), x_max);
+  if (!std::isfinite(f.mean(x0))) {
+    // Not even Daly's optimum finishes within the wall cap: no interval is measurably better,
+    // and the run at this one reports its unfinished replications (did-not-finish).
+    out.interval_h = std::exp(x0);
+    out.search.minimum_resolved = false;
+    out.search.unfinished = true;
+    out.search.replications = options.replications;
+    out.search.candidates = f.candidates();
+    out.mean_wall_h = out.daly_exact_mean_wall_h = kInfinity;
+    return out;
+  }
   const double start = parabola_vertex(f, bracket_minimum(f, x0, x0 - kMaxShorter, x_max));
 
   // The grid stays below x_max, where the wall time stops changing.

@@ -13,6 +13,9 @@ MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointS
   MemoryLevelSpec m;
   const sim::ConfigNode& interval = r.required("interval");
   m.interval_h = config::positive_hours(interval);
+  if (m.interval_h < config::kMinIntervalH) {  // as checkpoint.interval: the count fits int64
+    throw interval.error("expected a duration of at least 1 s, got " + interval.describe());
+  }
   m.write_h = config::optional_hours(r, "write", 0.0);
   m.load_h = config::optional_hours(r, "load", 0.0);
   if (const sim::ConfigNode* c = r.optional("copies")) {

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/config_values.h"
 #include "models/failure/failure_clock.h"
 #include "sim/time_heap.h"
 
@@ -218,8 +219,13 @@ std::unique_ptr<FailureClock> make_weibull_clock(const FailureSpec& spec, std::i
 void read_weibull_failure(sim::MapReader& r, FailureSpec& spec) {
   const sim::ConfigNode& shape = r.required("shape");
   spec.weibull_shape = shape.as_double();
-  if (!(spec.weibull_shape > 0.0)) {
-    throw shape.error("expected a shape > 0 (< 1: decreasing hazard), got " + shape.describe());
+  if (!(spec.weibull_shape >= config::kMinWeibullShape &&
+        spec.weibull_shape <= config::kMaxWeibullShape)) {
+    throw shape.error(
+        "expected a shape from 0.05 to 50 (< 1: decreasing hazard; below 0.05 the failure "
+        "times span hundreds of orders of magnitude and no longer fit the simulation clock), "
+        "got " +
+        shape.describe());
   }
 }
 
