@@ -102,6 +102,8 @@ KNOWN_KEYS = {
     "job.work.mfu": ("MFU", "MFU", ""),
     "checkpoint.interval": ("checkpoint interval", "interval", "h"),
     "checkpoint.write": ("checkpoint write time", "write", "h"),
+    "checkpoint.memory.interval": ("in-memory checkpoint interval", "memory interval", "h"),
+    "checkpoint.memory.write": ("in-memory checkpoint write time", "memory write", "h"),
     "recovery.strategy": ("recovery strategy", "strategy", ""),
     "recovery.detect": ("detection time", "detect", "h"),
     "recovery.swap": ("swap time", "swap", "h"),
@@ -1154,7 +1156,8 @@ def _duration_log_ticks(ax):
     while len(ticks) > 8:
         ticks = ticks[::2]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_duration(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: format_duration(v, days=v >= 24 and float(v / 24).is_integer())))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
@@ -1176,14 +1179,16 @@ def recovery_times(res: Results):
             colors = {i: _level_color(res.params[0], shades, i) for i in order}
         else:
             colors = dict(zip(order, series_colors(None, res.n)))
-        for i in order:
+        styles = ["-", "--", "-.", ":"]  # points with identical recoveries stay visible
+        for k, i in enumerate(order):
             d = np.sort(res.recovery_h[i][np.isfinite(res.recovery_h[i])])
             d = d[d > 0]
             if d.size == 0:
                 continue
             y = np.arange(1, len(d) + 1) / len(d)
             label = res.point_label(i, sep=", ") if res.params else None
-            ax.step(d, y, where="post", color=colors[i], lw=1.8, label=label)
+            ax.step(d, y, where="post", color=colors[i], lw=1.8, ls=styles[k % len(styles)],
+                    label=label)
             if res.n == 1:
                 for name, q, style in (("P50", 50, "--"), ("P95", 95, "-.")):
                     v = float(np.percentile(d, q))
@@ -1304,6 +1309,8 @@ def badput_buckets(res: Results, scale="auto"):
                     else "\n(% above bar: goodput)" if prod is not None else "")
     if percent:
         ax.set_ylim(0, 112 if n <= 16 else 125)
+    elif bottom.max() > 0:
+        ax.set_ylim(0, bottom.max() * 1.08)  # room for the labels above the tallest bar
     if single:
         ax.set_xticks(pos)
         ax.set_xticklabels([res.point_label(order[0]) if res.params else "mean of all runs"])
