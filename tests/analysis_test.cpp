@@ -132,8 +132,8 @@ TEST(Csv, RunWritesTheSummaryRowWithIntegersAsIntegersAndTheSameFiguresAsTheFile
   const auto file = sim::h5::File::open_read((dir / "r.h5").string());
   const sim::h5::Table t = file.root().read_table("summary");
   ASSERT_EQ(row.size(), t.columns.size());
-  for (const char* name : {"goodput_mean", "wall_p95_h", "cost_mean_usd",
-                           "bucket_lost_mean_h", "cause_gpu_interruptions_mean"}) {
+  for (const char* name : {"goodput_mean", "wall_p95_h", "cost_mean_usd", "bucket_lost_mean_h",
+                           "cause_gpu_interruptions_mean"}) {
     EXPECT_EQ(std::stod(row.at(name)), numbers(t, name)[0]) << name;  // round-trips exactly
   }
   // --no-output with --csv: the CSV alone.
@@ -173,8 +173,8 @@ TEST(Csv, AnUnwritablePathIsRefusedBeforeAnythingIsSimulated) {
   write_text(dir / "s.yaml", kScenario);
   for (const std::string command : {"run", "sweep"}) {
     if (command == "sweep") write_text(dir / "s.yaml", std::string(kScenario) + kSweep);
-    const RunResult r = run_goodsim(
-        {command, "s.yaml", "-o", "r.h5", "--csv", "missing/r.csv", "-q"}, dir.path());
+    const RunResult r =
+        run_goodsim({command, "s.yaml", "-o", "r.h5", "--csv", "missing/r.csv", "-q"}, dir.path());
     EXPECT_EQ(r.exit_code, 2) << r;
     EXPECT_TRUE(HasSubstr(r.err, "missing/r.csv")) << r;
     EXPECT_TRUE(HasSubstr(r.err, "does not exist")) << r;
@@ -252,9 +252,9 @@ TEST(ResultsModule, GivesTidyFramesAndToleratesANewSummaryColumn) {
     GTEST_SKIP() << kPython << " lacks h5py, pandas or matplotlib; run scripts/setup";
   }
   write_text(dir / "s.yaml", std::string(kScenario) + kSweep);
-  const RunResult s = run_goodsim({"sweep", "s.yaml", "-o", "s.h5", "--csv", "s.csv", "--reps",
-                                   "10", "--recovery-times", "-q"},
-                                  dir.path());
+  const RunResult s = run_goodsim(
+      {"sweep", "s.yaml", "-o", "s.h5", "--csv", "s.csv", "--reps", "10", "--recovery-times", "-q"},
+      dir.path());
   ASSERT_EQ(s.exit_code, 0) << s;
   write_text(dir / "check.py", kModuleCheck);
   const RunResult r = run_program(
@@ -278,12 +278,12 @@ TEST(ResultsModule, ReadmeLinesWorkAsPrinted) {
   const std::string block = readme.substr(begin, readme.find("```", begin) - begin);
   fs::create_directory_symlink(kSource / "scripts", dir / "scripts");
   write_text(dir / "s.yaml", std::string(kScenario) + kSweep);
-  ASSERT_EQ(run_goodsim({"sweep", "s.yaml", "-o", "sweep.h5", "--reps", "5", "-q"}, dir.path())
-                .exit_code,
-            0);
-  const RunResult r = run_program(
-      {kPython, "-c", block + "print(len(df), len(reps))\n"}, dir.path(),
-      {"PYTHONDONTWRITEBYTECODE=1"}, {"PYTHONPATH", "PYTHONHOME"});
+  ASSERT_EQ(
+      run_goodsim({"sweep", "s.yaml", "-o", "sweep.h5", "--reps", "5", "-q"}, dir.path()).exit_code,
+      0);
+  const RunResult r =
+      run_program({kPython, "-c", block + "print(len(df), len(reps))\n"}, dir.path(),
+                  {"PYTHONDONTWRITEBYTECODE=1"}, {"PYTHONPATH", "PYTHONHOME"});
   EXPECT_EQ(r.exit_code, 0) << r << "\n" << block;
   EXPECT_EQ(r.out, "4 20\n") << r;
 }

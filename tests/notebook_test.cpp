@@ -323,8 +323,9 @@ TEST_F(PlotTest, StrategySweepWithoutPriceSkipsOnlyTheCostPlot) {
   EXPECT_TRUE(
       HasSubstr(r.out, "parameters cluster.spares (3 values), recovery.strategy (2 values)\n"));
   EXPECT_TRUE(HasSubstr(r.out, "skipped    cost_vs_spares.png: no cost data"));
-  EXPECT_TRUE(HasSubstr(r.out, "skipped    recovery_times.png: the file has no recovery "
-                               "durations (run goodsim with --recovery-times)"));
+  EXPECT_TRUE(HasSubstr(r.out,
+                        "skipped    recovery_times.png: the file has no recovery "
+                        "durations (run goodsim with --recovery-times)"));
 }
 
 // A sweep of strategies only has no numeric axis: the cost is drawn per strategy, with the
