@@ -874,7 +874,8 @@ def _point_axis(ax, res, order, group, pos, spans, rotate_after=12):
         ax.set_xticklabels([group.fmt(group.values[i]) for i in order], fontsize=9)
         ax.set_xlabel(group.label)
     else:
-        labels = ["\n".join(format_number(p.values[i]) for p in others) for i in order]
+        labels = ["\n".join(p.fmt(p.values[i]) if p.units == "h" else format_number(p.values[i])
+                            for p in others) for i in order]
         step = math.ceil(len(order) / 40)
         labels = [t if k % step == 0 else "" for k, t in enumerate(labels)]
         longest = max(len(line) for t in labels for line in t.split("\n"))
