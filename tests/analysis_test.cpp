@@ -227,13 +227,15 @@ assert len(first) == reps[(reps.point == "000003") & (reps.replication == 0)]["r
 with h5py.File("s.h5", "r+") as f:
     old = f["summary"][()]
     units = list(f["summary"].attrs["units"])
-    dtype = old.dtype.descr + [("unfinished", "<f8")]
+    dtype = [(n, old.dtype.fields[n][0]) for n in old.dtype.names] + [("unfinished", "<f8")]
     new = np.zeros(len(old), dtype=dtype)
     for name in old.dtype.names:
         new[name] = old[name]
     new["unfinished"] = [3, 0, 1, 0]
     del f["summary"]
-    f.create_dataset("summary", data=new).attrs["units"] = units + [b"count"]
+    f.create_dataset("summary", data=new).attrs["units"] = np.array(
+        [u.decode() if isinstance(u, bytes) else u for u in units] + ["count"],
+        dtype=h5py.string_dtype())
 df2 = gr.summary("s.h5")
 assert list(df2["unfinished"]) == [3, 0, 1, 0] and str(df2["unfinished"].dtype) == "int64"
 assert df2.drop(columns="unfinished").equals(df)

@@ -426,7 +426,12 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
                                                      "planned_interruptions_mean",
                                                      "sdc_detections_mean",
                                                      "pool_failures_mean"};
-  EXPECT_EQ(columns, expected_columns);
+  // Then the mean hours of every badput bucket (no cluster.causes here: no cause columns).
+  std::vector<std::string> expected = expected_columns;
+  for (const std::string_view b : models::kBucketNames) {
+    expected.push_back("bucket_" + std::string(b) + "_mean_h");
+  }
+  EXPECT_EQ(columns, expected);
   EXPECT_EQ(by_name["cluster.failure.node_mtbf"]->units, "h");
   EXPECT_EQ(by_name["checkpoint.write"]->units, "h");
   auto num = [&](const std::string& col, std::size_t row) {
@@ -513,9 +518,7 @@ TEST(SweepExpansion, TheStrategiesScenarioHasOneValidPointPerStrategy) {
   const std::string path = GOODSIM_SOURCE_DIR "/scenarios/strategies-16k.yaml";
   const ConfigNode root = sim::load_config_file(path);
   const auto points = models::expand_sweep(root, models::read_sweep(root), path);
-  const std::vector<std::string> expected = {
-      "hot_spare", "checkpointless", "requeue",
-      "elastic"};
+  const std::vector<std::string> expected = {"hot_spare", "checkpointless", "requeue", "elastic"};
   ASSERT_EQ(points.size(), expected.size());
   for (std::size_t i = 0; i < points.size(); ++i) {
     const models::Scenario& s = points[i].scenario;
