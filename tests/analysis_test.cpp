@@ -181,6 +181,10 @@ TEST(Csv, AnUnwritablePathIsRefusedBeforeAnythingIsSimulated) {
     EXPECT_FALSE(fs::exists(dir / "r.h5")) << command;
     const RunResult empty = run_goodsim({command, "s.yaml", "--csv", "", "-q"}, dir.path());
     EXPECT_EQ(empty.exit_code, 2) << empty;
+    const RunResult same =
+        run_goodsim({command, "s.yaml", "-o", "x.h5", "--csv", "./x.h5", "-q"}, dir.path());
+    EXPECT_EQ(same.exit_code, 2) << same;
+    EXPECT_TRUE(HasSubstr(same.err, "--csv and --output name the same file")) << same;
   }
 }
 
