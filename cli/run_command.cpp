@@ -95,8 +95,7 @@ int run_command(const std::vector<std::string>& args) {
   if (write_output) check_output_path("run", output);
   if (vm.count("csv")) {
     if (csv.empty()) throw UsageError("run", "--csv must not be empty");
-    if (write_output &&
-        std::filesystem::weakly_canonical(csv) == std::filesystem::weakly_canonical(output)) {
+    if (write_output && same_file_path(csv, output)) {
       throw UsageError("run", "--csv and --output name the same file");
     }
     check_output_path("run", csv);

@@ -5,7 +5,6 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -183,7 +182,7 @@ int sweep_command(const std::vector<std::string>& args) {
   check_output_path("sweep", output);
   if (vm.count("csv")) {
     if (csv.empty()) throw UsageError("sweep", "--csv must not be empty");
-    if (std::filesystem::weakly_canonical(csv) == std::filesystem::weakly_canonical(output)) {
+    if (same_file_path(csv, output)) {
       throw UsageError("sweep", "--csv and --output name the same file");
     }
     check_output_path("sweep", csv);
