@@ -28,6 +28,9 @@ struct UsageError : std::runtime_error {
 // Its directory must exist and take a new file (tried for real): sim::InputError otherwise.
 void check_output_path(const std::string& command, const std::string& path);
 
+// Whether two output paths name the same file ("x.h5" and "./x.h5"), whether or not it exists.
+bool same_file_path(const std::string& a, const std::string& b);
+
 // --threads: 0 means all cores; negative values are a usage error (not a huge unsigned).
 unsigned resolve_threads(std::int64_t requested, const std::string& command);
 

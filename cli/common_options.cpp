@@ -26,6 +26,13 @@ void check_output_path(const std::string& command, const std::string& path) {
   }
 }
 
+bool same_file_path(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto full = [&](const std::string& p) { return fs::weakly_canonical(fs::absolute(p), ec); };
+  return full(a) == full(b);
+}
+
 unsigned resolve_threads(std::int64_t requested, const std::string& command) {
   if (requested < 0 || requested > 4096) {
     throw UsageError(command, "--threads must be between 0 (all cores) and 4096");

@@ -1,5 +1,6 @@
 #include "cli/results_file.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -39,6 +40,41 @@ void write_recovery_times(sim::h5::Group& group, std::span<const models::Replica
   flat.reserve(total);
   for (const auto& r : reps) flat.insert(flat.end(), r.recovery_h.begin(), r.recovery_h.end());
   group.write("recovery_h", flat, "h");
+}
+
+// Mean hours per badput bucket and mean interruptions per failure cause, after the original
+// columns so that notebooks indexing those by position keep working. Causes are the union over
+// the points in first-seen order (NaN where a point lacks one), so a sweep whose points name
+// different causes still gets one rectangular table.
+void append_breakdown_columns(sim::h5::Table& t, std::span<const PointResults> points) {
+  using Col = sim::h5::Table::Column;
+  for (std::size_t b = 0; b < models::kBucketCount; ++b) {
+    std::vector<double> means;
+    for (const PointResults& p : points) means.push_back(p.summary->bucket_mean_h[b]);
+    t.columns.push_back(
+        Col{"bucket_" + std::string(models::kBucketNames[b]) + "_mean_h", "h", means});
+  }
+  std::vector<std::string> causes;
+  for (const PointResults& p : points) {
+    for (const auto& c : p.scenario->cluster.causes) {
+      if (std::find(causes.begin(), causes.end(), c.name) == causes.end()) {
+        causes.push_back(c.name);
+      }
+    }
+  }
+  for (const std::string& name : causes) {
+    std::vector<double> means;
+    for (const PointResults& p : points) {
+      const auto& own = p.scenario->cluster.causes;
+      const auto it =
+          std::find_if(own.begin(), own.end(), [&](const auto& c) { return c.name == name; });
+      const auto k = static_cast<std::size_t>(it - own.begin());
+      means.push_back(it != own.end() && k < p.summary->interruptions_by_cause_mean.size()
+                          ? p.summary->interruptions_by_cause_mean[k]
+                          : std::nan(""));
+    }
+    t.columns.push_back(Col{"cause_" + name + "_interruptions_mean", "count", means});
+  }
 }
 
 }  // namespace
@@ -129,7 +165,7 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     }
   }
   std::vector<double> nodes, spares, mtbf, interval, gm, gci, g5, g50, g95, wm, w95, im, cm, c95;
-  std::vector<double> rm, fm, r50, r95, pm, sm, pfm, dnf;
+  std::vector<double> rm, fm, r50, r95, pm, sm, pfm, dnf, slow, evicted;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto& s = *points[i].scenario;
     const auto& sum = *points[i].summary;
@@ -173,6 +209,8 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
     sm.push_back(sum.sdc_detections_mean);
     pfm.push_back(sum.pool_failures_mean);
     dnf.push_back(static_cast<double>(sum.unfinished));
+    slow.push_back(sum.slow_episodes_mean);
+    evicted.push_back(sum.evictions_mean);
   }
   sim::h5::Table t;
   t.columns = {Col{"point", "", names}};
@@ -198,7 +236,10 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
                                      Col{"planned_interruptions_mean", "count", pm},
                                      Col{"sdc_detections_mean", "count", sm},
                                      Col{"pool_failures_mean", "count", pfm},
-                                     Col{"unfinished", "count", dnf}});
+                                     Col{"unfinished", "count", dnf},
+                                     Col{"slow_episodes_mean", "count", slow},
+                                     Col{"evictions_mean", "count", evicted}});
+  append_breakdown_columns(t, points);
   return t;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Writes a run's results in the layout of docs/output.md (DESIGN.md "HDF5 layout"):
+// Writes a run's results in the layout of README.md "Results file" and docs/sweeps.md "Output":
 // root attributes, one group per point with per-replication datasets, and /summary.
 // The file appears only when complete: it is written to a temporary name and renamed.
 
@@ -46,8 +46,11 @@ std::string utc_now_iso8601();
 void write_point_group(sim::h5::Group& parent, const PointResults& p);
 // One row per point: point name, swept parameters (numbers as float64, else strings; units
 // "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost,
-// recoveries and fallbacks per run, the recovery time's P50 and P95 (NaN if not recorded), and
-// the count of replications that did not finish (censored at montecarlo.max_wall_factor).
+// recoveries and fallbacks per run, the recovery time's P50 and P95 (NaN if not recorded),
+// planned stops, SDC detections and pool failures per run, and the count of replications that
+// did not finish (censored at montecarlo.max_wall_factor); then the mean hours of every badput
+// bucket (bucket_<name>_mean_h) and, with cluster.causes, the mean interruptions per cause
+// (cause_<name>_interruptions_mean), after the older columns so that their positions hold.
 sim::h5::Table summary_table(std::span<const PointResults> points);
 
 }  // namespace goodsim::cli

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/csv_file.h"
 #include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/report.h"
@@ -73,11 +74,14 @@ int run_command(const std::vector<std::string>& args) {
   const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
+  std::string csv;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
       ("output,o", po::value(&output)->default_value(output), "HDF5 results file")
       ("no-output", "do not write a results file")
+      ("csv", po::value(&csv), "also write the summary (the /summary row) as CSV to this file, "
+                               "for readers without HDF5")
       ("recovery-times", "record every recovery's duration (failure to computing again): the "
                          "summary prints its P5/P50/P95 and the file gets recovery_h; about 8 "
                          "bytes per recovery, ~4 kB per replication of a 16k-GPU run");
@@ -89,6 +93,13 @@ int run_command(const std::vector<std::string>& args) {
   const bool write_output = !vm.count("no-output");
   if (write_output && output.empty()) throw UsageError("run", "--output must not be empty");
   if (write_output) check_output_path("run", output);
+  if (vm.count("csv")) {
+    if (csv.empty()) throw UsageError("run", "--csv must not be empty");
+    if (write_output && same_file_path(csv, output)) {
+      throw UsageError("run", "--csv and --output name the same file");
+    }
+    check_output_path("run", csv);
+  }
 
   const sim::ConfigNode root = a.load();
   models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);
@@ -134,9 +145,9 @@ int run_command(const std::vector<std::string>& args) {
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const models::RunSummary summary = models::summarize(scenario, results);
 
+  PointResults point{&scenario, results, &summary};
+  point.recovery_times = run.record_recoveries;
   if (write_output) {
-    PointResults point{&scenario, results, &summary};
-    point.recovery_times = run.record_recoveries;
     const RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads};
     write_results_file(output, scenario, info.seed, std::span(&point, 1), record);
   }
@@ -145,8 +156,10 @@ int run_command(const std::vector<std::string>& args) {
               << unfinished_text(scenario, summary.unfinished, info.replications)
               << "; their figures are censored at that cap\n";
   }
+  if (!csv.empty()) write_csv(csv, summary_table(std::span(&point, 1)));
   print_run_report(std::cout, scenario, summary, info);
   if (write_output) std::cout << "\nresults    " << output << "\n";
+  if (!csv.empty()) std::cout << (write_output ? "" : "\n") << "csv        " << csv << "\n";
   return 0;
 }
 

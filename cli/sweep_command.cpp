@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/csv_file.h"
 #include "cli/interrupt.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
@@ -171,9 +172,12 @@ int sweep_command(const std::vector<std::string>& args) {
   const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kSweepHelp);
   std::string output = "sweep.h5";
+  std::string csv;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
+      ("csv", po::value(&csv), "also write /summary (one row per point) as CSV to this file, "
+                               "for readers without HDF5")
       ("output,o", po::value(&output)->default_value(output), "HDF5 results file; completed points wait in <output>.parts/")
       ("resume", "continue an interrupted sweep from <output>.parts/ (same scenario, --set, --reps and --seed)")
       ("force", "overwrite an output file that holds something other than this sweep")
@@ -193,6 +197,13 @@ int sweep_command(const std::vector<std::string>& args) {
   const po::variables_map& vm = *parsed;
   if (output.empty()) throw UsageError("sweep", "--output must not be empty");
   check_output_path("sweep", output);
+  if (vm.count("csv")) {
+    if (csv.empty()) throw UsageError("sweep", "--csv must not be empty");
+    if (same_file_path(csv, output)) {
+      throw UsageError("sweep", "--csv and --output name the same file");
+    }
+    check_output_path("sweep", csv);
+  }
 
   sim::ConfigNode root = a.load();
   const models::SweepSpec spec = models::read_sweep(root);
@@ -239,8 +250,10 @@ int sweep_command(const std::vector<std::string>& args) {
   }
 
   const SweepOutcome outcome = run_sweep(run, options);
+  if (!csv.empty()) write_csv(csv, outcome.summary);
   print_sweep_report(std::cout, run, spec, options, outcome, options.threads);
   std::cout << "\nresults    " << output << "\n";
+  if (!csv.empty()) std::cout << "csv        " << csv << "\n";
   return 0;
 }
 

@@ -12,8 +12,12 @@ writes PNG files into plots/:
   badput_buckets.png         where the wall time went: mean hours per bucket, stacked, per
                              point (grouped by strategy when recovery.strategy is swept)
   cost_vs_<X>.png            expected cost vs X with the cheapest point marked (sweeps with a
-                             price, cost.node_hour_usd)
+                             price, cost.node_hour_usd); a linear axis clipped at twice the
+                             optimum, hopeless points marked at its edge; per value for
+                             sweeps of text values such as recovery.strategy
   time_to_train.png          wall time P50 and P95 (vs X for sweeps, histogram for one point)
+  recovery_times.png         distribution of recovery durations, failure to computing again
+                             (files written with --recovery-times)
 
 Points with replications that did not finish within montecarlo.max_wall_factor (/summary
 column "unfinished" > 0) are marked with a red cross and "DNF" in the plots against a
@@ -23,15 +27,16 @@ as the cheapest.
 Plots that do not apply to the file (e.g. goodput vs a parameter for a single `run`) are
 skipped and the reason is printed.
 
-The swept parameters are discovered from the file alone: every /summary column that is not
-"point" or a metric is a parameter, parameters with a single value are ignored, and the
-descriptive columns goodsim always writes (nodes, spares, node_mtbf_h, checkpoint_interval_h)
-are dropped when the swept key paths (e.g. "cluster.spares") already determine them.
+The swept parameters are discovered from the file alone: the /summary columns named by a key
+path (with a dot) and the descriptive columns goodsim always writes (nodes, spares,
+node_mtbf_h, checkpoint_interval_h) are the candidates, every other column is a result;
+parameters with a single value are ignored, and the descriptive columns are dropped when the
+swept key paths (e.g. "cluster.spares") already determine them.
 
 The functions are importable (the notebook docs/notebooks/explore.ipynb uses them):
 load_results(path) -> Results; goodput_distribution(res), goodput_vs_parameter(res),
-badput_buckets(res), cost_vs_parameter(res), time_to_train(res) each return a
-matplotlib Figure or raise Skip(reason); make_figures(res) returns all of them.
+badput_buckets(res), cost_vs_parameter(res), time_to_train(res), recovery_times(res) each
+return a matplotlib Figure or raise Skip(reason); make_figures(res) returns all of them.
 
 Exit codes: 0 success; 2 bad input (missing, corrupt or non-goodsim file, bad option);
 1 internal or output error.
@@ -103,6 +108,8 @@ KNOWN_KEYS = {
     "job.work.mfu": ("MFU", "MFU", ""),
     "checkpoint.interval": ("checkpoint interval", "interval", "h"),
     "checkpoint.write": ("checkpoint write time", "write", "h"),
+    "checkpoint.memory.interval": ("in-memory checkpoint interval", "memory interval", "h"),
+    "checkpoint.memory.write": ("in-memory checkpoint write time", "memory write", "h"),
     "recovery.strategy": ("recovery strategy", "strategy", ""),
     "recovery.detect": ("detection time", "detect", "h"),
     "recovery.swap": ("swap time", "swap", "h"),
@@ -127,6 +134,7 @@ MAX_ECDF_POINTS = 6     # more points than this: violins instead of ECDF lines
 MAX_VIOLIN_POINTS = 60  # more than this: P5-P50-P95 ranges from /summary
 MAX_PANELS = 12         # panels for the third and further parameters
 MAX_BAR_LABELS = 40     # goodput labels on the badput bars up to this many points
+MAX_RECOVERIES_PER_POINT = 2_000_000  # recovery durations read per point (an even sample)
 
 
 class InputError(Exception):
@@ -151,10 +159,18 @@ class Parameter:
     short: str           # short name for legends and tick labels
     levels: list = field(default_factory=list)  # distinct values, sorted (numeric) or as met
 
+    @property
+    def day_unit(self) -> bool:
+        """Durations shown in days: every value a whole number of days, 2 d or more."""
+        return (self.units == "h" and bool(self.levels)
+                and all(v >= 48 and float(v / 24).is_integer() for v in self.levels))
+
     def fmt(self, value) -> str:
-        """A value with its units, e.g. '6,335 h' or 'hot_spare'."""
+        """A value with its units, e.g. '6,335 h', '5 min' or 'hot_spare'."""
         if not self.numeric:
             return str(value)
+        if self.units == "h":
+            return format_duration(value, self.day_unit)
         text = format_number(value)
         if self.units and self.units not in ("1", "count", "nodes", "GPUs"):
             if self.units == "USD":
@@ -179,6 +195,9 @@ class Results:
     bucket_names: list
     bucket_means: object     # numpy array [points x buckets] of mean hours, or None
     replications: list       # per point
+    cost: list = field(default_factory=list)        # per point: cost_usd array, or None
+    recovery_h: list = field(default_factory=list)  # per point: recovery durations, or None
+    recovery_sampled: bool = False  # recovery_h holds an even sample of a very large dataset
 
     @property
     def n(self) -> int:
@@ -227,6 +246,26 @@ def format_number(v) -> str:
     if abs(v) >= 1e5 or abs(v) < 1e-3:
         return f"{v:.3g}"
     return f"{v:.4g}"
+
+
+def format_duration(hours, days=False) -> str:
+    """A duration in hours as people write it: '30 s', '5 min', '1.5 h', '6,335 h', '54 d'.
+
+    Under an hour it is in minutes (seconds under a minute), so 5 minutes is not '0.08333 h';
+    with `days` (every value of the parameter is whole days) in days.
+    """
+    h = float(hours)
+    if not math.isfinite(h):
+        return format_number(h)
+    if h == 0:
+        return "0"
+    if days:
+        return f"{format_number(round(h / 24, 3))} d"
+    if abs(h) < 1 / 60:
+        return f"{format_number(round(h * 3600, 2))} s"
+    if abs(h) < 1:
+        return f"{format_number(round(h * 60, 2))} min"
+    return f"{format_number(round(h, 2) if h < 100 else round(h, 1))} h"
 
 
 def _decode(value) -> str:
@@ -306,7 +345,7 @@ def _make_parameter(name, raw_values, units) -> Parameter:
     if label is None:
         label = name
         short = name.rsplit(".", 1)[-1]
-    if numeric and units and units not in ("1",):
+    if numeric and units and units not in ("1", "h"):  # durations carry their unit per tick
         label = f"{label} ({'count' if units == 'count' else units})"
     if numeric:
         levels = sorted({v for v in values if math.isfinite(v)})
@@ -323,7 +362,11 @@ def discover_parameters(columns, summary, units):
     are ignored. Swept key paths (names with a dot) come first; a descriptive column without a
     dot (nodes, spares, ...) is ignored if the key paths already determine it.
     """
-    candidates = [c for c in columns if c != "point" and not _is_metric(c)]
+    # Only swept key paths (they contain a dot) and goodsim run's descriptive columns can be
+    # parameters: any other column is a result, including columns a newer goodsim adds (bucket
+    # and cause means, an unfinished-replications count), which must never become an axis.
+    candidates = [c for c in columns if c != "point" and not _is_metric(c)
+                  and ("." in c or c in DESCRIPTIVE_ALIASES)]
     ignored = []
     varying = []
     for c in candidates:
@@ -462,8 +505,9 @@ def _read(path, f) -> Results:
     params, ignored = discover_parameters(columns, summary, units)
 
     groups = f["points"] if "points" in f and isinstance(f["points"], h5py.Group) else None
-    goodput, wall, reps, bucket_rows = [], [], [], []
+    goodput, wall, reps, bucket_rows, cost, recovery = [], [], [], [], [], []
     bucket_names = []
+    sampled = False
     for name in points:
         g = groups.get(name) if groups is not None else None
         if not isinstance(g, h5py.Group):
@@ -472,6 +516,10 @@ def _read(path, f) -> Results:
         wl = _vector(g, "wall_h")
         goodput.append(gp)
         wall.append(wl)
+        cost.append(_vector(g, "cost_usd"))
+        rec, thinned = _sample(g, "recovery_h", MAX_RECOVERIES_PER_POINT)
+        recovery.append(rec)
+        sampled = sampled or thinned
         reps.append(len(gp) if gp is not None else len(wl) if wl is not None else 0)
         row = None
         if g is not None and isinstance(g.get("buckets_h"), h5py.Dataset):
@@ -499,7 +547,8 @@ def _read(path, f) -> Results:
                    scenario_name=scenario_name, seed=str(_attr(f, "seed", "")),
                    points=points, summary=summary, summary_units=units, params=params,
                    ignored=ignored, goodput=goodput, wall_h=wall, bucket_names=bucket_names,
-                   bucket_means=bucket_means, replications=reps)
+                   bucket_means=bucket_means, replications=reps, cost=cost,
+                   recovery_h=recovery, recovery_sampled=sampled)
 
 
 def _vector(group, name):
@@ -509,6 +558,16 @@ def _vector(group, name):
     if ds.ndim != 1:
         return None
     return np.asarray(ds[()], dtype=float)
+
+
+def _sample(group, name, limit):
+    """A 1-D dataset, or an evenly strided sample of at most about `limit` values of a large
+    one (recovery_h can hold hundreds of millions); (array or None, sampled?)."""
+    if group is None or not isinstance(group.get(name), h5py.Dataset) or group[name].ndim != 1:
+        return None, False
+    ds = group[name]
+    step = max(1, math.ceil(len(ds) / limit))
+    return np.asarray(ds[::step] if step > 1 else ds[()], dtype=float), step > 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -648,14 +707,28 @@ def _label_panels(axes, rows, cols, xlabel, ylabel):
 
 
 def _setup_x(ax, xp: Parameter):
+    """Log scale when the values span 50x (10x for durations: 5 min .. 2 h would crowd the
+    short ones at 0); ticks at the values themselves when there are at most 12, durations
+    written as durations (5 min, 2 h), and labels turned when they would overlap."""
+    from matplotlib.ticker import NullFormatter, NullLocator
     vals = list(xp.levels)
-    if vals and min(vals) > 0 and max(vals) / min(vals) >= 50:
+    span = 10 if xp.units == "h" else 50
+    if vals and min(vals) > 0 and max(vals) / min(vals) >= span:
         ax.set_xscale("log")
     elif all(float(v).is_integer() for v in vals):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if len(vals) <= 12 and ax.get_xscale() == "linear":
+    fmt = xp.fmt if xp.units == "h" else format_number
+    if len(vals) <= 12:
         ax.set_xticks(vals)
-        ax.set_xticklabels([format_number(v) for v in vals])
+        ax.set_xticklabels([fmt(v) for v in vals])
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        longest = max((len(fmt(v)) for v in vals), default=0)
+        if longest * len(vals) > 60:
+            ax.tick_params(axis="x", labelrotation=30)
+    elif xp.units == "h":
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v)))
+        ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def _series_groups(res, layout, idx, default_label=None):
@@ -807,7 +880,8 @@ def _point_axis(ax, res, order, group, pos, spans, rotate_after=12):
         ax.set_xticklabels([group.fmt(group.values[i]) for i in order], fontsize=9)
         ax.set_xlabel(group.label)
     else:
-        labels = ["\n".join(format_number(p.values[i]) for p in others) for i in order]
+        labels = ["\n".join(p.fmt(p.values[i]) if p.units == "h" else format_number(p.values[i])
+                            for p in others) for i in order]
         step = math.ceil(len(order) / 40)
         labels = [t if k % step == 0 else "" for k, t in enumerate(labels)]
         longest = max(len(line) for t in labels for line in t.split("\n"))
@@ -952,26 +1026,42 @@ def goodput_vs_parameter(res: Results, x=None, lines=None):
 
 
 def cost_vs_parameter(res: Results, x=None, lines=None):
-    """Expected cost vs a numeric parameter, one line per value of another; cheapest marked."""
+    """Expected cost vs a numeric parameter, one line per value of another; cheapest marked.
+
+    The cost axis is linear and ends at twice the highest of the lines' cheapest costs, so that
+    the optimum stays readable when a hopeless point (no spares, a collapsing strategy) costs
+    100x more: such points are drawn at the edge as open triangles, labelled with their value.
+    A sweep of text values only (e.g. recovery.strategy) gets one point per value instead.
+    """
     cost = res.column("cost_mean_usd")
     if cost is None:
         raise Skip("no cost data in /summary (the scenario sets no cost.node_hour_usd)")
-    layout = make_layout(res, x, lines)
+    try:
+        layout = make_layout(res, x, lines)
+    except Skip:
+        if res.n > 1 and res.params and x is None:
+            return _cost_by_point(res, cost)
+        raise
     p95 = res.column("cost_p95_usd")
     dnf = dnf_mask(res)
     fig, axes, rows, cols = _subplots(layout)
+    minima = []
+    for _, idx in layout.panels:
+        for _, _, _, sel in _series_groups(res, layout, idx):
+            if np.isfinite(cost[sel]).any():
+                minima.append(np.nanmin(cost[sel]))
     shown = [i for _, idx in layout.panels for i in idx]
-    log = _auto_log_y(axes, np.concatenate([cost[shown]] + ([p95[shown]] if p95 is not None
-                                                              else [])))
+    edge = _clip_edge(cost[shown], minima)  # a P95 line beyond it is just cut
     for ax, (title, idx) in zip(axes, layout.panels):
         best = None
         for level, label, color, sel in _series_groups(res, layout, idx, "expected cost"):
             xs = np.array([layout.x.values[i] for i in sel])
             ys = cost[sel]
-            ax.plot(xs, ys, "-o", color=color, lw=2, ms=4.5, label=label)
+            ax.plot(xs, _clipped(ys, edge), "-o", color=color, lw=2, ms=4.5, label=label)
             if p95 is not None:
-                ax.plot(xs, p95[sel], "--", color=color, lw=1, alpha=0.6)
-            _mark_dnf(ax, xs, ys, dnf, sel)
+                ax.plot(xs, _clipped(p95[sel], edge), "--", color=color, lw=1, alpha=0.6)
+            _mark_beyond(ax, xs, ys, edge, color)
+            _mark_dnf(ax, xs, _clipped(ys, edge), dnf, sel)
             # A DNF point's cost is censored (too low): never the cheapest.
             ok = np.isfinite(ys) & ~np.array([dnf is not None and bool(dnf[i]) for i in sel],
                                              dtype=bool)
@@ -993,17 +1083,190 @@ def cost_vs_parameter(res: Results, x=None, lines=None):
         ax.margins(y=0.2)
         if title:
             ax.set_title(title, fontsize=10)
-    _label_panels(axes, rows, cols, layout.x.label,
-                  "expected cost per run (USD" + (", log scale)" if log else ")"))
+    if edge is not None:
+        _set_top(axes, edge)
+    _label_panels(axes, rows, cols, layout.x.label, "expected cost per run (USD)")
     from matplotlib.lines import Line2D
     extra = [Line2D([], [], marker="*", color="0.4", mec="black", ls="", ms=12,
                     label="lowest expected cost")]
     if p95 is not None:
         extra.append(Line2D([], [], color="0.4", ls="--", lw=1, label="P95 cost"))
+    if edge is not None:
+        extra.append(Line2D([], [], marker="^", color="0.4", mfc="white", ls="", ms=8,
+                            label=f"beyond {_money(edge)}: value printed"))
     if dnf is not None:
         extra.append(_dnf_handle())
     _legend(axes, cols, extra_handles=extra)
     fig.suptitle(_title(res, f"expected cost vs {layout.x.short}{_panel_note(layout)}"))
+    return fig
+
+
+def _clip_edge(values, minima, factor=2.0):
+    """Top of a linear cost axis: `factor` x the highest per-line minimum, or None if no value
+    lies beyond it (then the axis simply fits the data)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    m = [x for x in minima if np.isfinite(x) and x > 0]
+    if v.size == 0 or not m:
+        return None
+    edge = factor * max(m)
+    return edge if v.max() > edge else None
+
+
+def _clipped(values, edge):
+    return values if edge is None else np.minimum(values, edge)
+
+
+def _mark_beyond(ax, xs, ys, edge, color):
+    """Open triangles at the edge for values beyond it, each with its value."""
+    if edge is None:
+        return
+    for xv, yv in zip(xs, ys):
+        if np.isfinite(yv) and yv > edge:
+            ax.plot(xv, edge, marker="^", ms=9, mfc="white", mec=color, mew=1.5, ls="",
+                    zorder=5, clip_on=False)
+            ax.annotate(_money(yv), (xv, edge), xytext=(0, -9), textcoords="offset points",
+                        ha="center", va="top", fontsize=7.5, color=color)
+
+
+def _set_top(axes, edge):
+    for ax in axes:
+        lo, _ = ax.get_ylim()
+        ax.set_ylim(max(lo, 0) if lo < edge else 0, edge * 1.04)
+
+
+def _cost_by_point(res, cost):
+    """Expected cost per point for sweeps of text values (strategies): mean with its 95 % CI,
+    P95 as a tick, the cheapest starred, hopeless points at the edge of a clipped axis."""
+    order, group = _distribution_order(res)
+    n = len(order)
+    ci = np.full(res.n, np.nan)
+    for i in range(res.n):
+        c = res.cost[i] if res.cost else None
+        if c is not None and np.isfinite(c).sum() > 1:
+            c = c[np.isfinite(c)]
+            ci[i] = 1.96 * np.std(c, ddof=1) / math.sqrt(len(c))
+    p95 = res.column("cost_p95_usd")
+    width = min(max(7.5, 0.6 * n + 4), 18)
+    fig = _new_figure(width, 5.0)
+    ax = fig.subplots()
+    pos, spans = _grouped_positions(res, order, group)
+    ys = cost[order]
+    edge = _clip_edge(ys, [np.nanmin(ys)] if np.isfinite(ys).any() else [])
+    colors = series_colors(group)
+    c = [_level_color(group, colors, i) if group is not None else "C0" for i in order]
+    inside = ~(ys > edge) if edge is not None else np.ones(n, bool)
+    ax.errorbar(pos[inside], ys[inside], yerr=ci[order][inside], fmt="none", ecolor="0.2",
+                capsize=4, lw=1.2, label="95 % CI of the mean")
+    ax.scatter(pos[inside], ys[inside], c=[c[k] for k in range(n) if inside[k]], s=50, zorder=3,
+               edgecolor="0.1", label="expected cost")
+    if p95 is not None:
+        q = _clipped(p95[order], edge)
+        ax.scatter(pos, q, marker="_", s=200, color="0.3", zorder=3, label="P95 cost")
+    for k in range(n):
+        if not inside[k]:
+            _mark_beyond(ax, [pos[k]], [ys[k]], edge, c[k])
+    if np.isfinite(ys).any():
+        k = int(np.nanargmin(ys))
+        ax.plot(pos[k], ys[k], marker="*", ms=17, color=c[k], mec="black", mew=0.8, zorder=4,
+                ls="", label="lowest expected cost")
+        ax.annotate(f"cheapest: {_money(ys[k])}", (pos[k], ys[k]), xytext=(0, -14),
+                    textcoords="offset points", ha="center", va="top", fontsize=8.5,
+                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="0.6", alpha=0.9))
+    ax.margins(y=0.2)
+    if edge is not None:
+        _set_top([ax], edge)
+    _point_axis(ax, res, order, group, pos, spans)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _money_tick(v)))
+    ax.set_ylabel("expected cost per run (USD)")
+    ax.grid(axis="y", alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if edge is not None:
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], marker="^", color="0.4", mfc="white", ls="", ms=8))
+        labels.append(f"beyond {_money(edge)}: value printed")
+    _outside_legend(ax, handles, labels, fontsize=9)
+    by = ", ".join(p.short for p in res.params)
+    ax.set_title(_title(res, f"expected cost per {by}"))
+    return fig
+
+
+# Tick marks of a log time axis, in hours: round durations, not 0.1 h (6 min).
+_NICE_DURATIONS_H = [v / 3600 for v in (1, 5, 10, 30)] + [v / 60 for v in (1, 2, 5, 10, 20, 30)] \
+    + [1, 2, 4, 8, 12, 24, 48, 96, 168, 336, 720, 2160, 8760]
+
+
+def _duration_log_ticks(ax):
+    from matplotlib.ticker import FixedLocator, NullFormatter
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in _NICE_DURATIONS_H if lo <= t <= hi]
+    while len(ticks) > 8:
+        ticks = ticks[::2]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: format_duration(v, days=v >= 24 and float(v / 24).is_integer())))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def recovery_times(res: Results):
+    """How long recoveries take (failure to computing again): one ECDF per point on a log
+    time axis, P50 and P95 marked for one point; P50-P95 ranges for many points."""
+    have = [i for i in range(res.n) if res.recovery_h and res.recovery_h[i] is not None
+            and res.recovery_h[i].size > 0]
+    r50, r95 = res.column("recovery_p50_h"), res.column("recovery_p95_h")
+    if not have and r50 is None:
+        raise Skip("the file has no recovery durations (run goodsim with --recovery-times)")
+    order, group = _distribution_order(res)
+    ecdf = len(have) == res.n and res.n <= MAX_ECDF_POINTS
+    fig = _new_figure(8.5, 4.8 if ecdf else min(max(3.2, 0.35 * res.n + 1.8), 20))
+    ax = fig.subplots()
+    if ecdf:
+        if len(res.params) == 1 and res.params[0].numeric:
+            shades = series_colors(res.params[0])
+            colors = {i: _level_color(res.params[0], shades, i) for i in order}
+        else:
+            colors = dict(zip(order, series_colors(None, res.n)))
+        styles = ["-", "--", "-.", ":"]  # points with identical recoveries stay visible
+        for k, i in enumerate(order):
+            d = np.sort(res.recovery_h[i][np.isfinite(res.recovery_h[i])])
+            d = d[d > 0]
+            if d.size == 0:
+                continue
+            y = np.arange(1, len(d) + 1) / len(d)
+            label = res.point_label(i, sep=", ") if res.params else None
+            ax.step(d, y, where="post", color=colors[i], lw=1.8, ls=styles[k % len(styles)],
+                    label=label)
+            if res.n == 1:
+                for name, q, style in (("P50", 50, "--"), ("P95", 95, "-.")):
+                    v = float(np.percentile(d, q))
+                    ax.axvline(v, color="0.35", ls=style, lw=1.2,
+                               label=f"{name} {format_duration(v)}")
+        ax.set_xscale("log")
+        ax.set_ylabel("fraction of recoveries ≤ x")
+        ax.set_ylim(0, 1.02)
+        total = sum(res.recovery_h[i].size for i in have)
+        what = f"recovery time, {total:,} recoveries" + (" (sampled)" if res.recovery_sampled
+                                                           else "")
+    else:
+        def pct(q, col):  # from the durations where the file has them, else from /summary
+            own = np.array([np.percentile(res.recovery_h[i], q) if i in have else np.nan
+                            for i in range(res.n)])
+            return own if col is None else np.where(np.isnan(own), col, own)
+        r50, r95 = pct(50, r50), pct(95, r95)
+        pos = np.arange(len(order))[::-1]
+        ax.hlines(pos, r50[order], r95[order], color="0.6", lw=2)
+        ax.scatter(r50[order], pos, color="#4c72b0", zorder=3, label="P50")
+        ax.scatter(r95[order], pos, color="#c44e52", marker="^", zorder=3, label="P95")
+        ax.set_yticks(pos)
+        ax.set_yticklabels([res.point_label(i, sep=", ") for i in order], fontsize=8)
+        ax.set_xscale("log")
+        what = "recovery time P50 and P95 per point"
+    ax.set_xlabel("recovery time, failure to computing again (log scale)")
+    _duration_log_ticks(ax)
+    ax.grid(alpha=0.3, which="both")
+    ax.set_title(_title(res, what))
+    if ax.get_legend_handles_labels()[0]:
+        _outside_legend(ax, *ax.get_legend_handles_labels(), fontsize=8.5)
     return fig
 
 
@@ -1040,8 +1303,12 @@ def badput_buckets(res: Results, scale="auto"):
     if scale not in ("auto", "hours", "percent"):
         raise ValueError(f"scale must be auto, hours or percent, not {scale!r}")
     order, group = _distribution_order(res)
-    names = res.bucket_names
-    means = np.nan_to_num(res.bucket_means[order])
+    # Buckets that no point uses (queue without requeue, degraded without elastic, ...) would
+    # only fill the legend.
+    all_means = np.nan_to_num(res.bucket_means[order])
+    keep = [b for b in range(all_means.shape[1]) if np.any(all_means[:, b] > 0)] or [0]
+    names = [res.bucket_names[b] for b in keep]
+    means = all_means[:, keep]
     pos, spans = _grouped_positions(res, order, group)
     n = len(order)
     single = n == 1
@@ -1089,6 +1356,8 @@ def badput_buckets(res: Results, scale="auto"):
                     else "\n(% above bar: goodput)" if prod is not None else "")
     if percent:
         ax.set_ylim(0, 112 if n <= 16 else 125)
+    elif bottom.max() > 0:
+        ax.set_ylim(0, bottom.max() * 1.08)  # room for the labels above the tallest bar
     if single:
         ax.set_xticks(pos)
         ax.set_xticklabels([res.point_label(order[0]) if res.params else "mean of all runs"])
@@ -1251,7 +1520,10 @@ def _stem_for(res, base, x=None, lines=None):
     try:
         xp, _, _ = choose_axes(res, x, lines)
     except (Skip, InputError):
-        return f"{base}_parameter"
+        if base == "cost_vs" and res.n > 1 and res.params and x is None:
+            xp = res.params[0]  # text values only: cost per value (_cost_by_point)
+        else:
+            return f"{base}_parameter"
     short = DESCRIPTIVE_ALIASES.get(xp.name, xp.name).rsplit(".", 1)[-1]
     return f"{base}_{re.sub(r'[^A-Za-z0-9_-]+', '_', short)}"
 
@@ -1264,6 +1536,7 @@ def make_figures(res: Results, x=None, lines=None):
         ("badput_buckets", lambda: badput_buckets(res)),
         (_stem_for(res, "cost_vs", x, lines), lambda: cost_vs_parameter(res, x, lines)),
         ("time_to_train", lambda: time_to_train(res, x, lines)),
+        ("recovery_times", lambda: recovery_times(res)),
     ]
     out = []
     for stem, make in plots:
@@ -1276,8 +1549,9 @@ def make_figures(res: Results, x=None, lines=None):
 
 def summary_table(res: Results, max_rows=60) -> str:
     """The /summary rows as aligned text: swept parameters, goodput, wall time, cost."""
-    cols = [(p.short + (f" ({p.units})" if p.units not in ("", "1", "count") else ""),
-             [p.fmt(v) if not p.numeric else format_number(v) for v in p.values])
+    cols = [(p.short + (f" ({p.units})" if p.units not in ("", "1", "count", "h") else ""),
+             [p.fmt(v) if not p.numeric or p.units == "h" else format_number(v)
+              for v in p.values])
             for p in res.params]
     if not cols:
         cols = [("point", list(res.points))]

@@ -57,7 +57,8 @@ TEST(Daly, YoungAndFirstOrderFormulas) {
 }
 
 TEST(Daly, ExpectedWallTimesOfThePublishedCases) {
-  // Recomputed in the shared facts file: 547.9 h, 610.2 h, 2504 h.
+  // Daly's published cases, recomputed with his exact expected wall time: 547.9 h, 610.2 h,
+  // 2504 h.
   const double expected[] = {547.9, 610.2, 2504.0};
   for (std::size_t i = 0; i < 3; ++i) {
     const double m = kDalyCases[i].mtbf_h;

@@ -118,10 +118,12 @@ kind, out = sys.argv[1], sys.argv[2]
 sweeps = {
     "grid": {"cluster.spares": [0, 2, 4, 8], "cluster.failure.node_mtbf": [1000.0, 2000.0, 4000.0]},
     "strategy": {"cluster.spares": [0, 4, 8], "recovery.strategy": ["hot_spare", "cold_restart"]},
+    # text values only, priced, one hopeless point (requeue ~100x the cost of the others)
+    "strategies": {"recovery.strategy": ["hot_spare", "checkpointless", "requeue"]},
 }
 rng = np.random.default_rng(7)
 reps, nodes, work, price = 60, 64, 100.0, 90.0
-priced = kind == "grid"
+priced = kind in ("grid", "strategies")
 names = ["productive", "checkpoint", "lost", "detect", "wait_spares", "swap", "restart_load"]
 metrics = ["goodput_mean", "goodput_ci95", "goodput_p5", "goodput_p50", "goodput_p95",
            "wall_mean_h", "wall_p95_h", "interruptions_mean", "cost_mean_usd", "cost_p95_usd"]
@@ -140,9 +142,9 @@ with h5py.File(out, "w") as f:
     rows = []
     for i, combo in enumerate(itertools.product(*sweep.values())):
         p = dict(zip(keys, combo))
-        spares = p["cluster.spares"]
+        spares = p.get("cluster.spares", 8)
         mtbf = p.get("cluster.failure.node_mtbf", 2000.0)
-        slow = 1.6 if p.get("recovery.strategy") == "cold_restart" else 1.0
+        slow = {"cold_restart": 1.6, "requeue": 400.0}.get(p.get("recovery.strategy"), 1.0)
         b = np.column_stack([
             np.full(reps, work), rng.uniform(3, 5, reps), rng.exponential(4 * 2000 / mtbf, reps),
             rng.uniform(0.5, 1, reps),
@@ -160,6 +162,10 @@ with h5py.File(out, "w") as f:
         g.create_dataset("wall_h", data=wall).attrs["units"] = "h"
         g.create_dataset("goodput", data=goodput).attrs["units"] = "1"
         g.create_dataset("interruptions", data=rng.poisson(5, reps).astype(np.int64))
+        if kind == "grid":  # as with --recovery-times: durations split by the recoveries counts
+            counts = rng.poisson(4, reps).astype(np.int64)
+            g.create_dataset("recoveries", data=counts).attrs["units"] = "count"
+            g.create_dataset("recovery_h", data=rng.lognormal(-1.0, 0.6, counts.sum()) * slow)
         d = g.create_dataset("buckets_h", data=b)
         d.attrs["units"] = "h"
         d.attrs["names"] = np.array(names, dtype=h5py.string_dtype())
@@ -301,7 +307,7 @@ TEST_F(PlotTest, SweepGridGivesEveryPlotAgainstSparesWithOneLinePerMtbf) {
   const fs::path grid = make_synthetic("grid");
   const RunResult r =
       expect_plots(grid, pngs({"goodput_distribution", "goodput_vs_spares", "badput_buckets",
-                               "cost_vs_spares", "time_to_train"}));
+                               "cost_vs_spares", "time_to_train", "recovery_times"}));
   EXPECT_TRUE(HasSubstr(r.out, "12 points x 60 replications"));
   // The constant cluster.nodes and the descriptive columns implied by the key paths are not
   // parameters.
@@ -317,6 +323,19 @@ TEST_F(PlotTest, StrategySweepWithoutPriceSkipsOnlyTheCostPlot) {
   EXPECT_TRUE(
       HasSubstr(r.out, "parameters cluster.spares (3 values), recovery.strategy (2 values)\n"));
   EXPECT_TRUE(HasSubstr(r.out, "skipped    cost_vs_spares.png: no cost data"));
+  EXPECT_TRUE(HasSubstr(r.out,
+                        "skipped    recovery_times.png: the file has no recovery "
+                        "durations (run goodsim with --recovery-times)"));
+}
+
+// A sweep of strategies only has no numeric axis: the cost is drawn per strategy, with the
+// hopeless one on the edge of a clipped linear axis rather than stretching a log scale.
+TEST_F(PlotTest, StrategiesOnlySweepGetsACostPlotPerStrategy) {
+  const fs::path strategies = make_synthetic("strategies");
+  const RunResult r = expect_plots(strategies, pngs({"goodput_distribution", "badput_buckets",
+                                                     "cost_vs_strategy", "time_to_train"}));
+  EXPECT_TRUE(HasSubstr(r.out, "parameters recovery.strategy (3 values)\n"));
+  EXPECT_TRUE(HasSubstr(r.out, "skipped    goodput_vs_parameter.png: no numeric swept parameter"));
 }
 
 // The real thing: a `goodsim sweep` file (skipped while the binary has no sweep command).
@@ -328,12 +347,12 @@ TEST_F(PlotTest, GoodsimSweepFileGivesEveryPlot) {
                                       "sweep:\n"
                                       "  cluster.spares: [0, 2, 4]\n"
                                       "  cluster.failure.node_mtbf: [1000h, 2000h]\n");
-  const RunResult s =
-      run_goodsim({"sweep", "sweep.yaml", "-o", "sweep.h5", "--reps", "30"}, dir_.path());
+  const RunResult s = run_goodsim(
+      {"sweep", "sweep.yaml", "-o", "sweep.h5", "--reps", "30", "--recovery-times"}, dir_.path());
   ASSERT_EQ(s.exit_code, 0) << s;
-  const RunResult r =
-      expect_plots(dir_ / "sweep.h5", pngs({"goodput_distribution", "goodput_vs_spares",
-                                            "badput_buckets", "cost_vs_spares", "time_to_train"}));
+  const RunResult r = expect_plots(
+      dir_ / "sweep.h5", pngs({"goodput_distribution", "goodput_vs_spares", "badput_buckets",
+                               "cost_vs_spares", "time_to_train", "recovery_times"}));
   EXPECT_TRUE(HasSubstr(r.out, "6 points x 30 replications"));
   EXPECT_TRUE(HasSubstr(
       r.out, "parameters cluster.spares (3 values), cluster.failure.node_mtbf (2 values)\n"));
@@ -371,7 +390,7 @@ TEST_F(PlotTest, XAndLinesOptionsChooseTheParameters) {
   const fs::path grid = make_synthetic("grid");
   expect_plots(grid,
                pngs({"goodput_distribution", "goodput_vs_node_mtbf", "badput_buckets",
-                     "cost_vs_node_mtbf", "time_to_train"}),
+                     "cost_vs_node_mtbf", "time_to_train", "recovery_times"}),
                {"--x", "cluster.failure.node_mtbf", "--lines", "spares"});
 
   const RunResult bad = plot({grid.string(), "-o", (dir_ / "x").string(), "--x", "nodes"});
@@ -489,7 +508,7 @@ TEST_F(NotebookTest, ExecutesOnARunFileAndSaysWhichPlotsWereSkipped) {
 
 TEST_F(NotebookTest, ExecutesOnASweepFileAndDrawsEveryPlot) {
   const std::string nb = execute(make_synthetic("grid"));
-  EXPECT_EQ(count(nb, "\"image/png\""), 5u);
+  EXPECT_EQ(count(nb, "\"image/png\""), 6u);
   EXPECT_EQ(count(nb, "skipped "), count(read_text(kNotebook), "skipped ")) << "a plot was skipped";
   EXPECT_TRUE(HasSubstr(nb, "parameters: cluster.spares (4 values), cluster.failure.node_mtbf"));
 }

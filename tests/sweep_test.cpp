@@ -464,8 +464,15 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
                                                      "planned_interruptions_mean",
                                                      "sdc_detections_mean",
                                                      "pool_failures_mean",
-                                                     "unfinished"};
-  EXPECT_EQ(columns, expected_columns);
+                                                     "unfinished",
+                                                     "slow_episodes_mean",
+                                                     "evictions_mean"};
+  // Then the mean hours of every badput bucket (no cluster.causes here: no cause columns).
+  std::vector<std::string> expected = expected_columns;
+  for (const std::string_view b : models::kBucketNames) {
+    expected.push_back("bucket_" + std::string(b) + "_mean_h");
+  }
+  EXPECT_EQ(columns, expected);
   EXPECT_EQ(by_name["cluster.failure.node_mtbf"]->units, "h");
   EXPECT_EQ(by_name["checkpoint.write"]->units, "h");
   auto num = [&](const std::string& col, std::size_t row) {
