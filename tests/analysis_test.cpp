@@ -88,10 +88,12 @@ TEST(Summary, HasTheMeanOfEveryBucketAndOfEveryCauseAfterTheOlderColumns) {
   const auto root = file.root();
   const sim::h5::Table t = root.read_table("summary");
   // The older columns keep their places: notebooks that index them by position still work.
-  ASSERT_GT(t.columns.size(), 22u);
+  ASSERT_GT(t.columns.size(), 25u);
   EXPECT_EQ(t.columns[5].name, "goodput_mean");
   EXPECT_EQ(t.columns[21].name, "pool_failures_mean");
-  EXPECT_EQ(t.columns[22].name, "bucket_productive_mean_h");
+  EXPECT_EQ(t.columns[22].name, "unfinished");
+  EXPECT_EQ(t.columns[24].name, "evictions_mean");
+  EXPECT_EQ(t.columns[25].name, "bucket_productive_mean_h");
 
   const sim::h5::Matrix buckets = root.read_matrix("points/000000/buckets_h");
   const auto names = root.string_array_attribute("names", "points/000000/buckets_h");
