@@ -209,6 +209,15 @@ void write_results_file(const std::string& path, const models::Scenario& base, s
     root.set_attribute("seed", static_cast<std::int64_t>(seed));
     if (!points.empty()) root.set_attribute("replications", points.front().replications.size());
     root.set_attribute("created", std::string_view(utc_now_iso8601()));
+    if (const auto& p = record.precision) {
+      root.set_attribute("precision_of", std::string_view(p->metric));
+      root.set_attribute("precision_target", p->target);
+      root.set_attribute("precision_half_width", p->achieved);
+      root.set_attribute("precision_reached", std::int64_t{p->reached ? 1 : 0});
+      root.set_attribute("estimator", std::string_view(p->estimator));
+      root.set_attribute("estimate_mean", p->mean);
+      root.set_attribute("estimate_std_error", p->std_error);
+    }
     auto groups = root.create_group("points");
     for (const PointResults& p : points) write_point_group(groups, p);
     root.write_table("summary", summary_table(points));

@@ -3,6 +3,7 @@
 // root attributes, one group per point with per-replication datasets, and /summary.
 // The file appears only when complete: it is written to a temporary name and renamed.
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -26,11 +27,23 @@ struct PointResults {
   bool recovery_times = false;
 };
 
+// `run --precision`: the target and the estimate it stopped on, as root attributes.
+struct PrecisionRecord {
+  std::string metric;      // precision_of: goodput, wall_h or cost_usd
+  double target = 0.0;     // precision_target: the requested 95 % CI half-width
+  double achieved = 0.0;   // precision_half_width
+  bool reached = false;    // precision_reached (0 or 1)
+  std::string estimator;   // estimator: "plain mean" or "control variate ..."
+  double mean = 0.0;       // estimate_mean
+  double std_error = 0.0;  // estimate_std_error
+};
+
 // How a file's results were made, stored as root attributes so the file alone says it.
 struct RunRecord {
   std::string scenario_yaml;  // the scenario as run: --seed, --reps and `auto` resolved
   std::string command_line;   // "goodsim run scenario.yaml --seed 7"
   unsigned threads = 0;
+  std::optional<PrecisionRecord> precision;
 };
 
 // One file with every point; `goodsim run` writes its single point as /points/000000.

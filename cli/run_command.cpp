@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/interrupt.h"
@@ -13,9 +15,14 @@
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "models/checkpoint/auto_interval.h"
+#include "models/control_variate.h"
+#include "models/cost.h"
 #include "models/monte_carlo.h"
+#include "models/precision.h"
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
+#include "sim/config.h"
+#include "sim/statistics.h"
 
 namespace goodsim::cli {
 
@@ -32,8 +39,16 @@ renamed when complete; nothing is written if the scenario is rejected.
 
 Durations in scenarios and --set values take a unit: 90s, 5min, 2h, 54d, 1w.
 
-example:
+With --precision H the count is not fixed: replications run in blocks of 256 until the 95 %
+confidence interval of the mean of --precision-of (goodput, wall_h in hours, or cost_usd) has
+a half-width of at most H, checked after each whole block (at least --min-reps, at most
+--max-reps). The count, and so every figure, is the same for any --threads. The file and the
+stored scenario hold the count actually run.
+
+examples:
   goodsim run scenarios/default.yaml -o results.h5 --reps 2000 --set cluster.spares=32
+  goodsim run scenarios/llama3-16k.yaml --precision 0.001       # goodput to +/- 0.001
+  goodsim run scenarios/default.yaml --precision 1h --precision-of wall_h
 
 options)";
 
@@ -67,12 +82,62 @@ std::string command_line(const std::vector<std::string>& args) {
   return out;
 }
 
+double parse_precision_value(const std::string& text, models::PrecisionMetric metric) {
+  if (metric == models::PrecisionMetric::kWallH) {
+    if (const auto h = sim::parse_hours(text)) return *h;
+    throw UsageError("run",
+                     "--precision for wall_h takes a duration (2h, 30min), not '" + text + "'");
+  }
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size()) {
+    throw UsageError("run", "--precision must be a number (0.001), not '" + text + "'");
+  }
+  return value;
+}
+
+// --precision and its companions, checked before the scenario is read. wall_h takes a
+// duration ("2h", "30min"); goodput and cost_usd a plain number.
+models::PrecisionTarget precision_target(const ScenarioArgs& a, const std::string& precision,
+                                         const std::string& precision_of, std::int64_t min_reps,
+                                         std::int64_t max_reps) {
+  if (a.reps) {
+    throw UsageError("run",
+                     "--reps and --precision exclude each other: --precision chooses the "
+                     "count (cap it with --max-reps)");
+  }
+  models::PrecisionTarget t;
+  const auto metric = models::precision_metric_from_string(precision_of);
+  if (!metric) {
+    throw UsageError(
+        "run", "--precision-of must be goodput, wall_h or cost_usd, not '" + precision_of + "'");
+  }
+  t.metric = *metric;
+  t.half_width = parse_precision_value(precision, t.metric);
+  if (!(t.half_width > 0.0)) throw UsageError("run", "--precision must be > 0");
+  if (min_reps < 2) throw UsageError("run", "--min-reps must be >= 2");
+  if (max_reps < min_reps) throw UsageError("run", "--max-reps must be >= --min-reps");
+  t.min_replications = min_reps;
+  t.max_replications = max_reps;
+  return t;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
+  std::string precision;
+  std::string precision_of = "goodput";
+  std::string estimator = "auto";
+  std::int64_t min_reps = models::PrecisionTarget{}.min_replications;
+  std::int64_t max_reps = models::PrecisionTarget{}.max_replications;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
@@ -80,7 +145,21 @@ int run_command(const std::vector<std::string>& args) {
       ("no-output", "do not write a results file")
       ("recovery-times", "record every recovery's duration (failure to computing again): the "
                          "summary prints its P5/P50/P95 and the file gets recovery_h; about 8 "
-                         "bytes per recovery, ~4 kB per replication of a 16k-GPU run");
+                         "bytes per recovery, ~4 kB per replication of a 16k-GPU run")
+      ("precision", po::value(&precision),
+       "run blocks of 256 replications until the 95% CI half-width of the mean of "
+       "--precision-of is at most this (goodput: 0.001; wall_h: a duration, 2h; cost_usd: "
+       "dollars); replaces --reps")
+      ("precision-of", po::value(&precision_of)->default_value(precision_of),
+       "the figure --precision is for: goodput, wall_h or cost_usd")
+      ("estimator", po::value(&estimator)->default_value(estimator),
+       "with --precision: plain (the sample mean), control (a control variate on the failure "
+       "proposal counts, exponential failures only) or auto (control where it applies)")
+      ("min-reps", po::value(&min_reps)->default_value(min_reps),
+       "with --precision: replications before the first check (rounded up to whole blocks)")
+      ("max-reps", po::value(&max_reps)->default_value(max_reps),
+       "with --precision: the cap; the run stops there, with a warning, if the target is "
+       "not reached");
   // clang-format on
   ScenarioArgs a;
   const auto parsed = parse_scenario_command("run", args, opts, a);
@@ -90,8 +169,36 @@ int run_command(const std::vector<std::string>& args) {
   if (write_output && output.empty()) throw UsageError("run", "--output must not be empty");
   if (write_output) check_output_path("run", output);
 
+  if (!vm.count("precision")) {
+    for (const char* companion : {"precision-of", "estimator", "min-reps", "max-reps"}) {
+      if (!vm[companion].defaulted()) {
+        throw UsageError("run", std::string("--") + companion + " needs --precision");
+      }
+    }
+  }
+  std::optional<models::PrecisionTarget> target =
+      vm.count("precision")
+          ? std::optional(precision_target(a, precision, precision_of, min_reps, max_reps))
+          : std::nullopt;
+  if (target && estimator != "auto" && estimator != "plain" && estimator != "control") {
+    throw UsageError("run", "--estimator must be auto, plain or control, not '" + estimator + "'");
+  }
+
   const sim::ConfigNode root = a.load();
   models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);
+  if (target && target->metric == models::PrecisionMetric::kCostUsd && !models::priced(scenario)) {
+    throw UsageError("run", "--precision-of cost_usd needs a priced scenario (cost.*)");
+  }
+  if (target) {
+    const bool applies = models::has_proposal_controls(scenario);
+    if (estimator == "control" && !applies) {
+      throw UsageError("run",
+                       "--estimator control needs exponential failures with a known node MTBF "
+                       "(its control's expectation is exact only there)");
+    }
+    const bool control = estimator == "control" || (estimator == "auto" && applies);
+    target->estimator = control ? models::Estimator::kControl : models::Estimator::kPlain;
+  }
   if (root.find("sweep")) {  // shown even with --quiet: it changes what is simulated
     std::cerr << "goodsim run: note: simulating the base scenario only; the sweep block is "
                  "ignored (use goodsim sweep to run its points)\n";
@@ -125,7 +232,27 @@ int run_command(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<models::ReplicationResult> results;
   try {
-    results = models::run_replications(scenario, run);
+    if (target) {
+      models::PrecisionRun p = models::run_to_precision(scenario, run, *target);
+      results = std::move(p.results);
+      PrecisionInfo& pi = info.precision.emplace();
+      pi.target = *target;
+      pi.achieved = p.half_width;
+      pi.reached = p.reached;
+      if (p.controlled) {
+        pi.mean = p.controlled->mean;
+        pi.std_error = p.controlled->std_error;
+        pi.variance_ratio = p.controlled->variance_ratio;
+      } else {
+        const sim::SampleSummary plain =
+            sim::summarize_mean(models::metric_values(scenario, target->metric, results));
+        pi.mean = plain.mean;
+        pi.std_error = plain.std_error;
+      }
+      info.replications = static_cast<std::int64_t>(results.size());
+    } else {
+      results = models::run_replications(scenario, run);
+    }
   } catch (const sim::Interrupted&) {
     throw sim::Interrupted(write_output ? "nothing was written ('" + output +
                                               "' appears only when a run completes)"
@@ -137,8 +264,23 @@ int run_command(const std::vector<std::string>& args) {
   if (write_output) {
     PointResults point{&scenario, results, &summary};
     point.recovery_times = run.record_recoveries;
-    const RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads};
+    RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads, {}};
+    if (const auto& p = info.precision) {
+      record.precision = PrecisionRecord{std::string(models::to_string(p->target.metric)),
+                                         p->target.half_width,
+                                         p->achieved,
+                                         p->reached,
+                                         estimator_name(p->target.estimator),
+                                         p->mean,
+                                         p->std_error};
+    }
     write_results_file(output, scenario, info.seed, std::span(&point, 1), record);
+  }
+  if (info.precision && !info.precision->reached) {
+    std::cerr << "goodsim run: warning: the " << models::to_string(target->metric)
+              << " CI half-width is " << info.precision->achieved << ", above the requested "
+              << target->half_width << ", after --max-reps " << target->max_replications
+              << " replications; raise --max-reps or relax --precision\n";
   }
   print_run_report(std::cout, scenario, summary, info);
   if (write_output) std::cout << "\nresults    " << output << "\n";
