@@ -1,6 +1,7 @@
 #include "models/control_variate.h"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <stdexcept>
@@ -38,58 +39,77 @@ ControlCounts proposal_counts(const Scenario& s, std::uint64_t seed, std::uint64
   return counts;
 }
 
-ControlledMean controlled_mean(std::span<const double> y, std::span<const ControlCounts> counts,
-                               const ControlCounts& expectations) {
-  const auto n = static_cast<Eigen::Index>(y.size());
-  if (y.size() != counts.size() || y.size() < kControlCount + 2) {
-    throw std::invalid_argument("controlled_mean needs as many counts as values, and more than " +
-                                std::to_string(kControlCount + 1));
+void ControlAccumulator::add(double y, const ControlCounts& counts) {
+  if (n_ == 0) shift_ = y;
+  ++n_;
+  std::array<double, kColumns> x{};
+  x[0] = 1.0;
+  for (std::size_t k = 0; k < kControlCount; ++k) x[k + 1] = counts[k] - expectations_[k];
+  const double v = y - shift_;
+  for (std::size_t a = 0; a < kColumns; ++a) {
+    for (std::size_t b = 0; b < kColumns; ++b) xx_[a * kColumns + b] += x[a] * x[b];
+    xy_[a] += x[a] * v;
   }
+  yy_ += v * v;
+}
+
+ControlledMean ControlAccumulator::result() const {
+  if (n_ < kControlCount + 2) {
+    throw std::invalid_argument("a controlled mean needs more than " +
+                                std::to_string(kControlCount + 1) + " replications");
+  }
+  const double n = static_cast<double>(n_);
+  const auto sxx = [&](std::size_t a, std::size_t b) { return xx_[a * kColumns + b]; };
+  // Sample covariance of columns a and b (1-based counts).
+  const auto cov = [&](std::size_t a, std::size_t b) {
+    return (sxx(a, b) - sxx(0, a) * sxx(0, b) / n) / (n - 1.0);
+  };
   // Only the counts that vary, and each one only if it adds proposals to the one before: a
   // constant column would be collinear with the intercept (a horizon shorter than every gap).
-  std::vector<std::size_t> used;
-  for (std::size_t k = 0; k < kControlCount; ++k) {
-    const std::size_t previous = used.empty() ? k : used.back();
-    bool varies = false, adds = used.empty();
-    for (const ControlCounts& c : counts) {
-      varies |= c[k] != counts.front()[k];
-      adds |= c[k] != c[previous];
-    }
+  // Counts are integers, so a real variation is at least about 1/n.
+  const double tiny = 1e-3 / n;
+  std::vector<std::size_t> used{0};
+  for (std::size_t k = 1; k < kColumns; ++k) {
+    const std::size_t p = used.back();
+    const bool varies = cov(k, k) > tiny;
+    const bool adds = p == 0 || cov(k, k) + cov(p, p) - 2.0 * cov(k, p) > tiny;
     if (varies && adds) used.push_back(k);
   }
-  const auto q = static_cast<Eigen::Index>(used.size());
-  // Centred at their exact expectations, the intercept is the controlled mean.
-  Eigen::MatrixXd x(n, q + 1);
-  Eigen::VectorXd v(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const ControlCounts& c = counts[static_cast<std::size_t>(i)];
-    x(i, 0) = 1.0;
-    for (Eigen::Index j = 0; j < q; ++j) {
-      const std::size_t k = used[static_cast<std::size_t>(j)];
-      x(i, j + 1) = c[k] - expectations[k];
+  const auto m = static_cast<Eigen::Index>(used.size());
+  Eigen::MatrixXd normal(m, m);
+  Eigen::VectorXd xy(m);
+  for (Eigen::Index a = 0; a < m; ++a) {
+    for (Eigen::Index b = 0; b < m; ++b) {
+      normal(a, b) = sxx(used[static_cast<std::size_t>(a)], used[static_cast<std::size_t>(b)]);
     }
-    v(i) = y[static_cast<std::size_t>(i)];
+    xy(a) = xy_[used[static_cast<std::size_t>(a)]];
   }
-  // Column-pivoting QR: should two counts still be collinear, one gets a zero coefficient.
-  const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x);
-  const Eigen::VectorXd beta = qr.solve(v);
-  const Eigen::VectorXd residual = v - x * beta;
-  const auto rank = static_cast<Eigen::Index>(qr.rank());
-  const double df = static_cast<double>(n - rank);
-  const double residual_var = residual.squaredNorm() / df;
-  const double plain_var = (v.array() - v.mean()).square().sum() / static_cast<double>(n - 1);
-
-  // Var(intercept) = s^2 [(X'X)^-1]_00, from the normal matrix of the design.
-  const Eigen::MatrixXd normal = x.transpose() * x;
-  const Eigen::MatrixXd inverse = normal.completeOrthogonalDecomposition().pseudoInverse();
+  // Centred at their exact expectations, the intercept is the controlled mean; its variance is
+  // s^2 [(X'X)^-1]_00 (ordinary least squares).
+  const Eigen::LDLT<Eigen::MatrixXd> ldlt(normal);
+  const Eigen::VectorXd beta = ldlt.solve(xy);
+  const Eigen::VectorXd e0 = ldlt.solve(Eigen::VectorXd::Unit(m, 0));
+  const double df = n - static_cast<double>(m);
+  const double residual_var = std::max(0.0, yy_ - beta.dot(xy)) / df;
+  const double plain_var = (yy_ - xy_[0] * xy_[0] / n) / (n - 1.0);
 
   ControlledMean out;
-  out.mean = beta(0);
-  out.std_error = std::sqrt(residual_var * inverse(0, 0));
+  out.mean = shift_ + beta(0);
+  out.std_error = std::sqrt(residual_var * e0(0));
   const boost::math::students_t t(df);
   out.ci95 = boost::math::quantile(boost::math::complement(t, 0.025)) * out.std_error;
   out.variance_ratio = residual_var > 0.0 ? plain_var / residual_var : 1.0;
   return out;
+}
+
+ControlledMean controlled_mean(std::span<const double> y, std::span<const ControlCounts> counts,
+                               const ControlCounts& expectations) {
+  if (y.size() != counts.size()) {
+    throw std::invalid_argument("controlled_mean needs as many counts as values");
+  }
+  ControlAccumulator acc(expectations);
+  for (std::size_t i = 0; i < y.size(); ++i) acc.add(y[i], counts[i]);
+  return acc.result();
 }
 
 }  // namespace goodsim::models

@@ -43,7 +43,28 @@ struct ControlledMean {
   double variance_ratio = 1.0;
 };
 
-// Needs y.size() == counts.size() > kControlCount + 1.
+// The regression's sums, added one replication at a time in replication order (so the result
+// is the same for any thread count): a run to precision recomputes the controlled mean after
+// every block in O(1), not O(replications so far).
+class ControlAccumulator {
+ public:
+  explicit ControlAccumulator(const ControlCounts& expectations) : expectations_(expectations) {}
+  void add(double y, const ControlCounts& counts);
+  std::size_t size() const { return n_; }
+  // Needs size() > kControlCount + 1.
+  ControlledMean result() const;
+
+ private:
+  static constexpr std::size_t kColumns = kControlCount + 1;  // the intercept, then the counts
+  ControlCounts expectations_;
+  std::size_t n_ = 0;
+  double shift_ = 0.0;                            // the first y: sums of y - shift_ stay small
+  std::array<double, kColumns * kColumns> xx_{};  // sum of x x', x = (1, counts - expectations)
+  std::array<double, kColumns> xy_{};             // sum of x (y - shift_)
+  double yy_ = 0.0;                               // sum of (y - shift_)^2
+};
+
+// The same from whole spans. Needs y.size() == counts.size() > kControlCount + 1.
 ControlledMean controlled_mean(std::span<const double> y, std::span<const ControlCounts> counts,
                                const ControlCounts& expectations);
 

@@ -94,36 +94,38 @@ PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& option
   PrecisionRun out;
   const std::int64_t cap = target.max_replications;
   const bool control = target.estimator == Estimator::kControl;
-  const ControlCounts expectations = control ? control_expectations(scenario) : ControlCounts{};
-  std::vector<ControlCounts> counts;
+  ControlAccumulator controls(control ? control_expectations(scenario) : ControlCounts{});
   for (;;) {
     const auto done = static_cast<std::int64_t>(out.results.size());
     RunOptions block = options;
     block.first_replication = done;
     block.replications = std::min(kPrecisionBlock, cap - done);
-    if (options.progress) {
-      block.progress = [&options, done, cap](std::size_t d, std::size_t) {
-        options.progress(static_cast<std::size_t>(done) + d, static_cast<std::size_t>(cap));
-      };
-    }
+    // Progress after each block, not within it: parallel_for's progress polling would hold
+    // every block until its next 5-ms tick, most of a short block's time.
+    block.progress = {};
     std::vector<ReplicationResult> results = run_replications(scenario, block);
     out.results.insert(out.results.end(), std::make_move_iterator(results.begin()),
                        std::make_move_iterator(results.end()));
     if (control) {
-      counts.resize(out.results.size());
+      std::vector<ControlCounts> counts(results.size());
       sim::parallel_for(
-          results.size(), options.threads,
+          counts.size(), options.threads,
           [&](std::size_t i) {
-            const std::size_t index = static_cast<std::size_t>(done) + i;
-            counts[index] = proposal_counts(scenario, options.seed, index);
+            counts[i] = proposal_counts(scenario, options.seed, static_cast<std::size_t>(done) + i);
           },
           {}, options.stop);
+      for (std::size_t i = 0; i < counts.size(); ++i) {
+        const auto index = static_cast<std::size_t>(done) + i;
+        controls.add(metric_value(scenario, target.metric, out.results[index]), counts[i]);
+      }
     }
     const auto n = static_cast<std::int64_t>(out.results.size());
+    if (options.progress) {
+      options.progress(static_cast<std::size_t>(n), static_cast<std::size_t>(cap));
+    }
     if (n < target.min_replications && n < cap) continue;
     if (control) {
-      out.controlled = controlled_mean(metric_values(scenario, target.metric, out.results), counts,
-                                       expectations);
+      out.controlled = controls.result();
       out.half_width = out.controlled->ci95;
     } else {
       out.half_width = metric_half_width(scenario, target.metric, out.results);

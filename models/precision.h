@@ -65,7 +65,7 @@ double metric_half_width(const Scenario& scenario, PrecisionMetric metric,
 // Runs blocks from replication 0 until the target holds (at or after min_replications) or
 // max_replications have run; the last block is cut short at max_replications.
 // options.replications and options.first_replication are ignored; options.progress is called
-// per block with (replications so far, max_replications).
+// after each block with (replications so far, max_replications).
 // Throws std::invalid_argument for a target that cannot be run (half_width <= 0, min > max,
 // cost_usd of an unpriced scenario, the control estimator where has_proposal_controls is
 // false).
