@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/interrupt.h"
+#include "cli/precision_args.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/results_file.h"
@@ -45,7 +46,7 @@ a half-width of at most H, checked after each whole block (at least --min-reps, 
 --max-reps). The count, and so every figure, is the same for any --threads. The file and the
 stored scenario hold the count actually run.
 
-examples:
+example:
   goodsim run scenarios/default.yaml -o results.h5 --reps 2000 --set cluster.spares=32
   goodsim run scenarios/llama3-16k.yaml --precision 0.001       # goodput to +/- 0.001
   goodsim run scenarios/default.yaml --precision 1h --precision-of wall_h
@@ -82,62 +83,13 @@ std::string command_line(const std::vector<std::string>& args) {
   return out;
 }
 
-double parse_precision_value(const std::string& text, models::PrecisionMetric metric) {
-  if (metric == models::PrecisionMetric::kWallH) {
-    if (const auto h = sim::parse_hours(text)) return *h;
-    throw UsageError("run",
-                     "--precision for wall_h takes a duration (2h, 30min), not '" + text + "'");
-  }
-  std::size_t used = 0;
-  double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) {
-    throw UsageError("run", "--precision must be a number (0.001), not '" + text + "'");
-  }
-  return value;
-}
-
-// --precision and its companions, checked before the scenario is read. wall_h takes a
-// duration ("2h", "30min"); goodput and cost_usd a plain number.
-models::PrecisionTarget precision_target(const ScenarioArgs& a, const std::string& precision,
-                                         const std::string& precision_of, std::int64_t min_reps,
-                                         std::int64_t max_reps) {
-  if (a.reps) {
-    throw UsageError("run",
-                     "--reps and --precision exclude each other: --precision chooses the "
-                     "count (cap it with --max-reps)");
-  }
-  models::PrecisionTarget t;
-  const auto metric = models::precision_metric_from_string(precision_of);
-  if (!metric) {
-    throw UsageError(
-        "run", "--precision-of must be goodput, wall_h or cost_usd, not '" + precision_of + "'");
-  }
-  t.metric = *metric;
-  t.half_width = parse_precision_value(precision, t.metric);
-  if (!(t.half_width > 0.0)) throw UsageError("run", "--precision must be > 0");
-  if (min_reps < 2) throw UsageError("run", "--min-reps must be >= 2");
-  if (max_reps < min_reps) throw UsageError("run", "--max-reps must be >= --min-reps");
-  t.min_replications = min_reps;
-  t.max_replications = max_reps;
-  return t;
-}
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
-  std::string precision;
-  std::string precision_of = "goodput";
-  std::string estimator = "auto";
-  std::int64_t min_reps = models::PrecisionTarget{}.min_replications;
-  std::int64_t max_reps = models::PrecisionTarget{}.max_replications;
+  PrecisionArgs precision;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
@@ -145,22 +97,9 @@ int run_command(const std::vector<std::string>& args) {
       ("no-output", "do not write a results file")
       ("recovery-times", "record every recovery's duration (failure to computing again): the "
                          "summary prints its P5/P50/P95 and the file gets recovery_h; about 8 "
-                         "bytes per recovery, ~4 kB per replication of a 16k-GPU run")
-      ("precision", po::value(&precision),
-       "run blocks of 256 replications until the 95% CI half-width of the mean of "
-       "--precision-of is at most this (goodput: 0.001; wall_h: a duration, 2h; cost_usd: "
-       "dollars); replaces --reps")
-      ("precision-of", po::value(&precision_of)->default_value(precision_of),
-       "the figure --precision is for: goodput, wall_h or cost_usd")
-      ("estimator", po::value(&estimator)->default_value(estimator),
-       "with --precision: plain (the sample mean), control (a control variate on the failure "
-       "proposal counts, exponential failures only) or auto (control where it applies)")
-      ("min-reps", po::value(&min_reps)->default_value(min_reps),
-       "with --precision: replications before the first check (rounded up to whole blocks)")
-      ("max-reps", po::value(&max_reps)->default_value(max_reps),
-       "with --precision: the cap; the run stops there, with a warning, if the target is "
-       "not reached");
+                         "bytes per recovery, ~4 kB per replication of a 16k-GPU run");
   // clang-format on
+  precision.add_to(opts, "");
   ScenarioArgs a;
   const auto parsed = parse_scenario_command("run", args, opts, a);
   if (!parsed) return 0;
@@ -169,20 +108,7 @@ int run_command(const std::vector<std::string>& args) {
   if (write_output && output.empty()) throw UsageError("run", "--output must not be empty");
   if (write_output) check_output_path("run", output);
 
-  if (!vm.count("precision")) {
-    for (const char* companion : {"precision-of", "estimator", "min-reps", "max-reps"}) {
-      if (!vm[companion].defaulted()) {
-        throw UsageError("run", std::string("--") + companion + " needs --precision");
-      }
-    }
-  }
-  std::optional<models::PrecisionTarget> target =
-      vm.count("precision")
-          ? std::optional(precision_target(a, precision, precision_of, min_reps, max_reps))
-          : std::nullopt;
-  if (target && estimator != "auto" && estimator != "plain" && estimator != "control") {
-    throw UsageError("run", "--estimator must be auto, plain or control, not '" + estimator + "'");
-  }
+  std::optional<models::PrecisionTarget> target = precision.target("run", vm, a);
 
   const sim::ConfigNode root = a.load();
   models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);
@@ -191,13 +117,12 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (target) {
     const bool applies = models::has_proposal_controls(scenario);
-    if (estimator == "control" && !applies) {
+    if (precision.explicit_control() && !applies) {
       throw UsageError("run",
                        "--estimator control needs exponential failures with a known node MTBF "
                        "(its control's expectation is exact only there)");
     }
-    const bool control = estimator == "control" || (estimator == "auto" && applies);
-    target->estimator = control ? models::Estimator::kControl : models::Estimator::kPlain;
+    if (!applies) target->estimator = models::Estimator::kPlain;
   }
   if (root.find("sweep")) {  // shown even with --quiet: it changes what is simulated
     std::cerr << "goodsim run: note: simulating the base scenario only; the sweep block is "
