@@ -232,6 +232,21 @@ TEST(SweepFingerprint, ChangesWithWhatDeterminesResultsOnly) {
   EXPECT_NE(fp(a), fp("cluster: {nodes: 17}\nsweep:\n  cluster.spares: [0, 4]\n"));
   EXPECT_NE(fp(a), fp("cluster: {nodes: 16}\nsweep:\n  cluster.spares: [0, 5]\n"));
   EXPECT_NE(fp(a), fp("cluster: {nodes: 16}\nsweep:\n  cluster.spares: [4, 0]\n"));
+  // --precision: the target, its bounds and the estimator take the place of --reps.
+  const ConfigNode root = sim::parse_config(a, "f.yaml");
+  auto fpp = [&](double half_width, std::int64_t max, models::Estimator e) {
+    models::PrecisionTarget t;
+    t.half_width = half_width;
+    t.max_replications = max;
+    t.estimator = e;
+    return cli::sweep_fingerprint(root, models::read_sweep(root), 0, 1, false, t);
+  };
+  const std::string p = fpp(0.001, 100000, models::Estimator::kControl);
+  EXPECT_NE(p, fp(a));
+  EXPECT_EQ(p, fpp(0.001, 100000, models::Estimator::kControl));
+  EXPECT_NE(p, fpp(0.002, 100000, models::Estimator::kControl));
+  EXPECT_NE(p, fpp(0.001, 200000, models::Estimator::kControl));
+  EXPECT_NE(p, fpp(0.001, 100000, models::Estimator::kPlain));
 }
 
 // ---------------------------------------------------------------------------------------------
