@@ -1,0 +1,54 @@
+#pragma once
+// Picks the candidate with the smallest expected value (e.g. cost) with a stated confidence:
+// the fully sequential procedure of Kim & Nelson (2001, "KN") on paired replications (common
+// random numbers: replication i of every candidate draws from seed stream i). Candidates that
+// are clearly worse are dropped as the replications come in; it stops when one is left.
+//
+// The guarantee (KN, Theorem 1): if the best candidate's expected value is smaller than every
+// other's by at least the indifference zone delta, it is selected with probability at least
+// `confidence`. Replications come in blocks of kPrecisionBlock and the elimination is checked
+// only after whole blocks, so the outcome is the same for any thread count.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "models/replication_result.h"
+#include "models/scenario.h"
+
+namespace goodsim::models {
+
+struct SelectionOptions {
+  double confidence = 0.95;   // 1 - alpha
+  double indifference = 0.0;  // delta, in the units of `value`; > 0
+  // The first stage n0, from which the variances of the paired differences are estimated.
+  std::int64_t first_stage = 512;
+  std::int64_t max_replications = 100'000;  // per candidate; then the smallest mean is taken
+  std::uint64_t seed = 0;
+  unsigned threads = 0;
+  const std::atomic<int>* stop = nullptr;
+};
+
+struct CandidateOutcome {
+  std::vector<double> values;  // one per replication run, in order
+  bool eliminated = false;
+  std::int64_t eliminated_at = 0;  // replications when it was dropped
+  std::size_t eliminated_by = 0;   // the candidate that showed it worse
+};
+
+struct SelectionResult {
+  std::size_t best = 0;
+  std::vector<CandidateOutcome> candidates;
+  bool separated = false;  // false: max_replications stopped it with several left
+  double h2 = 0.0;         // KN's h^2 = 2 eta (n0 - 1)
+};
+
+using ReplicationValue = std::function<double(const Scenario&, const ReplicationResult&)>;
+
+// Throws std::invalid_argument for confidence outside (0, 1), indifference <= 0, fewer than
+// two candidates, a first stage < 2 or a cap below it.
+SelectionResult select_smallest(const std::vector<Scenario>& candidates,
+                                const ReplicationValue& value, const SelectionOptions& options);
+
+}  // namespace goodsim::models
