@@ -440,11 +440,13 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
       << ", at most " << sim::with_commas(static_cast<double>(o.max_replications)) << " each; seed "
       << seed << " for every candidate, " << threads << (threads == 1 ? " thread, " : " threads, ")
       << fmt("%.2f s", seconds) << "\n";
-  out << "           Kim & Nelson's fully sequential procedure (2001): after each block a "
-         "candidate\n"
-         "           is dropped when another's mean cost is lower by more than a margin that\n"
-         "           shrinks as replications come in (from the variance of their paired\n"
-         "           differences over the first stage); it stops when one is left.\n\n";
+  out << "           Kim & Nelson's fully sequential procedure (2001) with half the error\n"
+         "           probability: after each block a candidate is dropped when another's mean\n"
+         "           cost is lower by more than a margin that shrinks as replications come in\n"
+         "           (from the variance of their paired differences over the first stage). The\n"
+         "           other half goes to a paired t screen that drops hopeless but noisy\n"
+         "           candidates early (one-sided level "
+      << fmt("%.2g", r.screen_level) << " per pair and look, Bonferroni).\n\n";
 
   TextTable table({false, true, true, true, false});
   table.row({"candidate", "replications", "mean cost", "95% CI", "status"});
@@ -456,7 +458,8 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
       status = r.separated ? "recommended" : "recommended (lowest mean at the cap)";
     } else if (c.eliminated) {
       status = "dropped after " + sim::with_commas(static_cast<double>(c.eliminated_at)) +
-               ": costlier than " + ev[c.eliminated_by].candidate.text;
+               ": costlier than " + ev[c.eliminated_by].candidate.text +
+               (c.by_screen ? " (t screen)" : " (KN margin)");
     } else {
       status = "still in at the cap";
     }

@@ -1,11 +1,13 @@
 #include "models/selection.h"
 
 #include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <stdexcept>
 
 #include "models/monte_carlo.h"
 #include "models/precision.h"
+#include "sim/statistics.h"
 
 namespace goodsim::models {
 
@@ -28,6 +30,14 @@ double difference_variance(const std::vector<double>& x, const std::vector<doubl
   return ss / static_cast<double>(n - 1);
 }
 
+// Mean and standard error of x_i - y_i over the first n.
+sim::SampleSummary paired_difference(const std::vector<double>& x, const std::vector<double>& y,
+                                     std::size_t n) {
+  std::vector<double> d(n);
+  for (std::size_t i = 0; i < n; ++i) d[i] = x[i] - y[i];
+  return sim::summarize_mean(d);
+}
+
 }  // namespace
 
 SelectionResult select_smallest(const std::vector<Scenario>& candidates,
@@ -42,12 +52,19 @@ SelectionResult select_smallest(const std::vector<Scenario>& candidates,
     throw std::invalid_argument("the first stage must be >= 2 and at most the cap");
   }
   // KN: eta = ((2 alpha / (k - 1))^(-2 / (n0 - 1)) - 1) / 2, h^2 = 2 eta (n0 - 1).
-  const double alpha = 1.0 - o.confidence;
+  const double alpha = (1.0 - o.confidence) / 2.0;  // for KN; the other half for the screen
   const double n0 = static_cast<double>(o.first_stage);
   const double eta =
       0.5 * (std::pow(2.0 * alpha / static_cast<double>(k - 1), -2.0 / (n0 - 1.0)) - 1.0);
   SelectionResult out;
   out.h2 = 2.0 * eta * (n0 - 1.0);
+  // Looks: the first at the first stage's block, then one per block up to the cap.
+  const auto block_count = [](std::int64_t n) {
+    return (n + kPrecisionBlock - 1) / kPrecisionBlock;
+  };
+  const double looks =
+      static_cast<double>(block_count(o.max_replications) - block_count(o.first_stage) + 1);
+  out.screen_level = alpha / (static_cast<double>(k - 1) * looks);
   out.candidates.resize(k);
   std::vector<double> s2(k * k, 0.0);  // variances of the paired differences, from n0
   bool variances_known = false;
@@ -92,7 +109,11 @@ SelectionResult select_smallest(const std::vector<Scenario>& candidates,
     // Drop i when some l is cheaper by more than W_il(r) = max(0, delta/(2r) (h^2 S^2/delta^2
     // - r)): the triangular continuation region of KN. Exact ties (the same value in every
     // paired replication) keep the first candidate.
-    std::vector<std::pair<std::size_t, std::size_t>> dropped;
+    struct Drop {
+      std::size_t candidate, by;
+      bool screen;
+    };
+    std::vector<Drop> dropped;
     for (const std::size_t i : alive) {
       for (const std::size_t l : alive) {
         if (i == l) continue;
@@ -101,15 +122,25 @@ SelectionResult select_smallest(const std::vector<Scenario>& candidates,
                                            (out.h2 * v / (delta * delta) - static_cast<double>(r)));
         const bool tie = v == 0.0 && mean[i] == mean[l] && l < i;
         if (mean[i] - mean[l] > w || tie) {
-          dropped.emplace_back(i, l);
+          dropped.push_back({i, l, false});
+          break;
+        }
+        const sim::SampleSummary d =
+            paired_difference(out.candidates[i].values, out.candidates[l].values, n);
+        const boost::math::students_t t(static_cast<double>(n - 1));
+        const double quantile = boost::math::quantile(boost::math::complement(t, out.screen_level));
+        if (d.mean > quantile * d.std_error) {
+          dropped.push_back({i, l, true});
           break;
         }
       }
     }
-    for (const auto& [i, l] : dropped) {
-      out.candidates[i].eliminated = true;
-      out.candidates[i].eliminated_at = r;
-      out.candidates[i].eliminated_by = l;
+    for (const Drop& d : dropped) {
+      CandidateOutcome& c = out.candidates[d.candidate];
+      c.eliminated = true;
+      c.eliminated_at = r;
+      c.eliminated_by = d.by;
+      c.by_screen = d.screen;
     }
     std::size_t left = 0;
     std::size_t best = 0;
