@@ -83,6 +83,26 @@ std::string command_line(const std::vector<std::string>& args) {
   return out;
 }
 
+// What the report and the file say of a run to precision: the estimator's mean and error.
+PrecisionInfo precision_info(const models::Scenario& scenario, const models::PrecisionTarget& t,
+                             const models::PrecisionRun& p) {
+  PrecisionInfo info;
+  info.target = t;
+  info.achieved = p.half_width;
+  info.reached = p.reached;
+  if (p.controlled) {
+    info.mean = p.controlled->mean;
+    info.std_error = p.controlled->std_error;
+    info.variance_ratio = p.controlled->variance_ratio;
+  } else {
+    const sim::SampleSummary plain =
+        sim::summarize_mean(models::metric_values(scenario, t.metric, p.results));
+    info.mean = plain.mean;
+    info.std_error = plain.std_error;
+  }
+  return info;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -159,21 +179,8 @@ int run_command(const std::vector<std::string>& args) {
   try {
     if (target) {
       models::PrecisionRun p = models::run_to_precision(scenario, run, *target);
+      info.precision = precision_info(scenario, *target, p);
       results = std::move(p.results);
-      PrecisionInfo& pi = info.precision.emplace();
-      pi.target = *target;
-      pi.achieved = p.half_width;
-      pi.reached = p.reached;
-      if (p.controlled) {
-        pi.mean = p.controlled->mean;
-        pi.std_error = p.controlled->std_error;
-        pi.variance_ratio = p.controlled->variance_ratio;
-      } else {
-        const sim::SampleSummary plain =
-            sim::summarize_mean(models::metric_values(scenario, target->metric, results));
-        pi.mean = plain.mean;
-        pi.std_error = plain.std_error;
-      }
       info.replications = static_cast<std::int64_t>(results.size());
     } else {
       results = models::run_replications(scenario, run);
