@@ -65,7 +65,7 @@ void print_precision(std::ostream& out, const PrecisionInfo& p, std::int64_t rep
 
 std::string estimator_name(models::Estimator e) {
   if (e == models::Estimator::kPlain) return "plain mean";
-  return fmt("control variate (failure proposals in [0, %g..%g x work])",
+  return fmt("control variate (failure proposals in [0, %g..%g x work], first repair times)",
              models::kControlHorizons.front(), models::kControlHorizons.back());
 }
 

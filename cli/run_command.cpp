@@ -136,7 +136,7 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError("run", "--precision-of cost_usd needs a priced scenario (cost.*)");
   }
   if (target) {
-    const bool applies = models::has_proposal_controls(scenario);
+    const bool applies = models::has_controls(scenario);
     if (precision.explicit_control() && !applies) {
       throw UsageError("run",
                        "--estimator control needs exponential failures with a known node MTBF "

@@ -568,7 +568,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     std::vector<models::ReplicationResult> results;
     std::atomic<std::size_t> done{0};
     // --precision: the controls of the block in hand, their running sums, and the outcome.
-    std::vector<models::ControlCounts> counts;
+    std::vector<models::ControlValues> counts;
     std::optional<models::ControlAccumulator> controls;
     PointPrecision precision;
   };
@@ -637,7 +637,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     for (std::size_t slot = 0; slot < todo.size(); ++slot) {
       active[slot] = slot;
       const models::Scenario& s = run.points[todo[slot]].scenario;
-      if (t.estimator == models::Estimator::kControl && models::has_proposal_controls(s)) {
+      if (t.estimator == models::Estimator::kControl && models::has_controls(s)) {
         work[slot].controls.emplace(models::control_expectations(s));
       }
     }
@@ -662,7 +662,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
             w.results[first + i] = models::simulate_replication(
                 s, o.seed, first + i, models::ReplicationOptions{o.recovery_times});
             w.results[first + i].recovery_h.shrink_to_fit();
-            if (w.controls) w.counts[i] = models::proposal_counts(s, o.seed, first + i);
+            if (w.controls) w.counts[i] = models::control_values(s, o.seed, first + i);
           },
           [&](std::size_t done_tasks, std::size_t total) {
             if (done_tasks >= total) return;

@@ -246,7 +246,7 @@ int sweep_command(const std::vector<std::string>& args) {
       if (target->metric == models::PrecisionMetric::kCostUsd && !models::priced(p.scenario)) {
         throw UsageError("sweep", "--precision-of cost_usd needs priced points (cost.*)");
       }
-      if (precision.explicit_control() && !models::has_proposal_controls(p.scenario)) {
+      if (precision.explicit_control() && !models::has_controls(p.scenario)) {
         throw UsageError("sweep",
                          "--estimator control needs exponential failures with a known "
                          "node MTBF on every point (point " +

@@ -7,39 +7,64 @@
 #include <stdexcept>
 #include <string>
 
+#include "models/repair/repair_distribution.h"
 #include "sim/random.h"
 
 namespace goodsim::models {
 
-bool has_proposal_controls(const Scenario& s) {
+bool has_controls(const Scenario& s) {
   const FailureSpec& f = s.cluster.failure;
   return f.model == "exponential" && !f.node_mtbf_uncertainty && !f.trace && f.node_mtbf_h > 0.0 &&
          s.job.work_h > 0.0;
 }
 
-ControlCounts control_expectations(const Scenario& s) {
+namespace {
+
+// K: the expected failures during the fault-free work, at least one.
+std::size_t repair_sum_length(const Scenario& s) {
+  const double failures =
+      static_cast<double>(s.cluster.nodes) * s.job.work_h / s.cluster.failure.node_mtbf_h;
+  return std::max<std::size_t>(1, static_cast<std::size_t>(failures));
+}
+
+}  // namespace
+
+ControlValues control_expectations(const Scenario& s) {
   const double rate = static_cast<double>(s.cluster.nodes) / s.cluster.failure.node_mtbf_h;
-  ControlCounts mu{};
-  for (std::size_t k = 0; k < kControlCount; ++k) mu[k] = rate * kControlHorizons[k] * s.job.work_h;
+  ControlValues mu{};
+  for (std::size_t k = 0; k < kControlHorizons.size(); ++k) {
+    mu[k] = rate * kControlHorizons[k] * s.job.work_h;
+  }
+  const double sum =
+      static_cast<double>(repair_sum_length(s)) * s.cluster.repair.distribution->mean_h();
+  for (std::size_t k = kControlHorizons.size(); k < kControlCount; ++k) mu[k] = sum;
   return mu;
 }
 
-ControlCounts proposal_counts(const Scenario& s, std::uint64_t seed, std::uint64_t index) {
+ControlValues control_values(const Scenario& s, std::uint64_t seed, std::uint64_t index) {
   // The draws of the exponential clock, in its order: gaps of node_mtbf / nodes, summed.
   sim::RandomStream rng(seed, index, sim::StreamPurpose::kFailures);
   const double gap = s.cluster.failure.node_mtbf_h / static_cast<double>(s.cluster.nodes);
-  ControlCounts counts{};
+  ControlValues values{};
   double t = rng.exponential(gap);
   double n = 0.0;
-  for (std::size_t k = 0; k < kControlCount; ++k) {
+  for (std::size_t k = 0; k < kControlHorizons.size(); ++k) {
     const double horizon = kControlHorizons[k] * s.job.work_h;
     for (; t <= horizon; t += rng.exponential(gap)) n += 1.0;
-    counts[k] = n;
+    values[k] = n;
   }
-  return counts;
+  // The repair times in the order the replication draws them.
+  sim::RandomStream repairs(seed, index, sim::StreamPurpose::kRepairs);
+  const std::size_t length = repair_sum_length(s);
+  for (std::size_t k = kControlHorizons.size(); k < kControlCount; ++k) {
+    double sum = 0.0;
+    for (std::size_t j = 0; j < length; ++j) sum += s.cluster.repair.distribution->sample(repairs);
+    values[k] = sum;
+  }
+  return values;
 }
 
-void ControlAccumulator::add(double y, const ControlCounts& counts) {
+void ControlAccumulator::add(double y, const ControlValues& counts) {
   if (n_ == 0) shift_ = y;
   ++n_;
   std::array<double, kColumns> x{};
@@ -64,9 +89,9 @@ ControlledMean ControlAccumulator::result() const {
   const auto cov = [&](std::size_t a, std::size_t b) {
     return (sxx(a, b) - sxx(0, a) * sxx(0, b) / n) / (n - 1.0);
   };
-  // Only the counts that vary, and each one only if it adds proposals to the one before: a
-  // constant column would be collinear with the intercept (a horizon shorter than every gap).
-  // Counts are integers, so a real variation is at least about 1/n.
+  // Only the controls that vary, and each one only if it differs from the one before (nested
+  // counts can coincide): a constant column would be collinear with the intercept (a horizon
+  // shorter than every gap, fixed repair times). A count varying at all varies by about 1/n.
   const double tiny = 1e-3 / n;
   std::vector<std::size_t> used{0};
   for (std::size_t k = 1; k < kColumns; ++k) {
@@ -102,8 +127,8 @@ ControlledMean ControlAccumulator::result() const {
   return out;
 }
 
-ControlledMean controlled_mean(std::span<const double> y, std::span<const ControlCounts> counts,
-                               const ControlCounts& expectations) {
+ControlledMean controlled_mean(std::span<const double> y, std::span<const ControlValues> counts,
+                               const ControlValues& expectations) {
   if (y.size() != counts.size()) {
     throw std::invalid_argument("controlled_mean needs as many counts as values");
   }

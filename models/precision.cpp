@@ -34,7 +34,7 @@ void check_target(const Scenario& scenario, const PrecisionTarget& target) {
   if (target.metric == PrecisionMetric::kCostUsd && !priced(scenario)) {
     throw std::invalid_argument("a precision of cost_usd needs a priced scenario (cost.*)");
   }
-  if (target.estimator == Estimator::kControl && !has_proposal_controls(scenario)) {
+  if (target.estimator == Estimator::kControl && !has_controls(scenario)) {
     throw std::invalid_argument(
         "the control-variate estimator needs exponential failures with a known node MTBF");
   }
@@ -94,7 +94,7 @@ PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& option
   PrecisionRun out;
   const std::int64_t cap = target.max_replications;
   const bool control = target.estimator == Estimator::kControl;
-  ControlAccumulator controls(control ? control_expectations(scenario) : ControlCounts{});
+  ControlAccumulator controls(control ? control_expectations(scenario) : ControlValues{});
   for (;;) {
     const auto done = static_cast<std::int64_t>(out.results.size());
     RunOptions block = options;
@@ -107,11 +107,11 @@ PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& option
     out.results.insert(out.results.end(), std::make_move_iterator(results.begin()),
                        std::make_move_iterator(results.end()));
     if (control) {
-      std::vector<ControlCounts> counts(results.size());
+      std::vector<ControlValues> counts(results.size());
       sim::parallel_for(
           counts.size(), options.threads,
           [&](std::size_t i) {
-            counts[i] = proposal_counts(scenario, options.seed, static_cast<std::size_t>(done) + i);
+            counts[i] = control_values(scenario, options.seed, static_cast<std::size_t>(done) + i);
           },
           {}, options.stop);
       for (std::size_t i = 0; i < counts.size(); ++i) {

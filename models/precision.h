@@ -67,7 +67,7 @@ double metric_half_width(const Scenario& scenario, PrecisionMetric metric,
 // options.replications and options.first_replication are ignored; options.progress is called
 // after each block with (replications so far, max_replications).
 // Throws std::invalid_argument for a target that cannot be run (half_width <= 0, min > max,
-// cost_usd of an unpriced scenario, the control estimator where has_proposal_controls is
+// cost_usd of an unpriced scenario, the control estimator where has_controls is
 // false).
 PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& options,
                               const PrecisionTarget& target);
