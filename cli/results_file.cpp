@@ -192,6 +192,18 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
                                      Col{"planned_interruptions_mean", "count", pm},
                                      Col{"sdc_detections_mean", "count", sm},
                                      Col{"pool_failures_mean", "count", pfm}});
+  if (!points.empty() && points.front().estimate) {
+    std::vector<double> reps, em, eci, reached;
+    for (const PointResults& p : points) {
+      reps.push_back(static_cast<double>(p.replications.size()));
+      em.push_back(p.estimate->mean);
+      eci.push_back(p.estimate->ci95);
+      reached.push_back(p.estimate->reached ? 1.0 : 0.0);
+    }
+    t.columns.insert(t.columns.end(),
+                     {Col{"replications", "count", reps}, Col{"estimate_mean", "", em},
+                      Col{"estimate_ci95", "", eci}, Col{"precision_reached", "1", reached}});
+  }
   return t;
 }
 

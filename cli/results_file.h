@@ -15,6 +15,13 @@
 
 namespace goodsim::cli {
 
+// sweep --precision: what a point's rule stopped on, as /summary columns.
+struct PointEstimate {
+  double mean = 0.0;  // the estimator's mean of the --precision-of figure
+  double ci95 = 0.0;  // its 95 % half-width
+  bool reached = false;
+};
+
 struct PointResults {
   const models::Scenario* scenario;
   std::span<const models::ReplicationResult> replications;
@@ -25,6 +32,9 @@ struct PointResults {
   // Every recovery's duration was recorded (models::RunOptions::record_recoveries): write
   // them as recovery_h, flat in replication order, split by the recoveries dataset.
   bool recovery_times = false;
+  // sweep --precision: /summary gets replications, estimate_mean, estimate_ci95 and
+  // precision_reached (each point has its own count). Set on every point or on none.
+  const PointEstimate* estimate = nullptr;
 };
 
 // `run --precision`: the target and the estimate it stopped on, as root attributes.
@@ -59,7 +69,8 @@ std::string utc_now_iso8601();
 void write_point_group(sim::h5::Group& parent, const PointResults& p);
 // One row per point: point name, swept parameters (numbers as float64, else strings; units
 // "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost,
-// recoveries and fallbacks per run, and the recovery time's P50 and P95 (NaN if not recorded).
+// recoveries and fallbacks per run, and the recovery time's P50 and P95 (NaN if not recorded);
+// with PointResults::estimate, the count and the estimate the point's precision rule reached.
 sim::h5::Table summary_table(std::span<const PointResults> points);
 
 }  // namespace goodsim::cli

@@ -264,8 +264,13 @@ sim::InputError foreign_parts(const fs::path& dir, const std::string& found,
 void write_part(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
                 const models::SweepPoint& point, std::span<const models::ReplicationResult> results,
                 const models::RunSummary& summary, const PointPrecision* precision) {
-  const PointResults p{&point.scenario,  results,     &summary,
-                       point.parameters, point.index, o.recovery_times};
+  PointResults p{&point.scenario,  results,     &summary,
+                 point.parameters, point.index, o.recovery_times};
+  PointEstimate estimate;
+  if (precision) {
+    estimate = PointEstimate{precision->mean, precision->half_width, precision->reached};
+    p.estimate = &estimate;
+  }
   sim::AtomicFile out(part_path(dir, point.index));
   {
     auto file = sim::h5::File::create(out.temp_path().string());

@@ -873,6 +873,26 @@ TEST(SweepPrecision, KilledAndResumedReachesTheSameCountsAsUninterrupted) {
     }
   }
   EXPECT_GE(counts.size(), 3u) << "the points should need different counts";
+  {
+    // /summary has each point's count and estimate.
+    const auto file = sim::h5::File::open_read((dir / "ref.h5").string());
+    const sim::h5::Table summary = file.root().read_table("summary");
+    const std::vector<double>* reps = nullptr;
+    const std::vector<double>* ci = nullptr;
+    for (const auto& c : summary.columns) {
+      if (c.name == "replications") reps = std::get_if<std::vector<double>>(&c.values);
+      if (c.name == "estimate_ci95") ci = std::get_if<std::vector<double>>(&c.values);
+    }
+    ASSERT_TRUE(reps && ci);
+    ASSERT_EQ(reps->size(), kKillPoints);
+    for (std::size_t i = 0; i < kKillPoints; ++i) {
+      EXPECT_EQ((*reps)[i], static_cast<double>(file.root()
+                                                    .open_group("points/" + cli::point_name(i))
+                                                    .read_doubles("goodput")
+                                                    .size()));
+      EXPECT_LE((*ci)[i], 0.003);
+    }
+  }
 
   bool killed = false;
   for (int attempt = 0; attempt < 3 && !killed; ++attempt) {
