@@ -25,7 +25,9 @@
 #include "models/checkpoint/auto_interval.h"
 #include "models/cost.h"
 #include "models/monte_carlo.h"
+#include "models/precision.h"
 #include "models/scenario_loader.h"
+#include "models/selection.h"
 #include "models/spare_pool_ctmc.h"
 #include "sim/config.h"
 #include "sim/format.h"
@@ -58,6 +60,12 @@ proposals and repair times (common random numbers): candidates are compared on t
 and the standard errors of their differences, estimated from paired replications, are much
 smaller than those of the figures themselves.
 
+With --confidence P and --indifference X (dollars) the count is not fixed: the candidates run
+in blocks of 256 paired replications and Kim & Nelson's fully sequential procedure drops the
+clearly costlier ones after each block, until one is left. If the cheapest candidate's
+expected cost is lower than every other's by at least X, it is recommended with probability
+at least P. (With --min-cost only; caps at --max-reps per candidate.)
+
 Exit codes: 0 a recommendation was made; 2 bad input (nothing is simulated); 4 no candidate
 meets the --deadline-p95 (the table is still printed).
 
@@ -65,6 +73,7 @@ examples:
   goodsim recommend scenarios/default.yaml --vary cluster.spares=8..24:4 --reps 200
   goodsim recommend scenarios/default.yaml --vary cluster.spares=8,12,16 --deadline-p95 1500h
   goodsim recommend scenarios/default.yaml --vary checkpoint.interval=10min,20min,30min
+  goodsim recommend scenarios/default.yaml --vary cluster.spares=8..24:4 --confidence 0.95 --indifference 100000
 
 options)";
 
@@ -388,16 +397,109 @@ class TextTable {
 
 }  // namespace
 
+// recommend --confidence: the sequential selection (models/selection.h) and its own report.
+struct Sequential {
+  double confidence = 0.95;
+  double indifference_usd = 0.0;
+  std::int64_t max_replications = 100'000;
+};
+
+int recommend_sequentially(const models::Scenario& base, const std::string& key,
+                           const std::vector<Evaluated>& ev, const Sequential& q,
+                           std::uint64_t seed, unsigned threads) {
+  std::vector<models::Scenario> scenarios;
+  for (const Evaluated& e : ev) scenarios.push_back(e.scenario);
+  models::SelectionOptions o;
+  o.confidence = q.confidence;
+  o.indifference = q.indifference_usd;
+  o.max_replications = q.max_replications;
+  o.first_stage = std::min<std::int64_t>(o.first_stage, q.max_replications);
+  o.seed = seed;
+  o.threads = threads;
+  const auto start = std::chrono::steady_clock::now();
+  const models::SelectionResult r =
+      models::select_smallest(scenarios, models::replication_cost_usd, o);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::ostream& out = std::cout;
+  print_scenario(out, base);
+  out << "vary       " << key << ": " << ev.size() << " candidates (";
+  for (std::size_t i = 0; i < ev.size(); ++i) out << (i ? ", " : "") << ev[i].candidate.text;
+  out << ")\n";
+  out << "objective  the lowest expected cost, with " << fmt("%g", 100.0 * q.confidence)
+      << " % confidence outside an indifference zone of $" << sim::with_commas(q.indifference_usd)
+      << "\n";
+  std::int64_t total = 0;
+  for (const models::CandidateOutcome& c : r.candidates) {
+    total += static_cast<std::int64_t>(c.values.size());
+  }
+  out << "runs       " << sim::with_commas(static_cast<double>(total))
+      << " replications in all: blocks of " << models::kPrecisionBlock
+      << " paired replications per candidate still in, first stage " << o.first_stage
+      << ", at most " << sim::with_commas(static_cast<double>(o.max_replications)) << " each; seed "
+      << seed << " for every candidate, " << threads << (threads == 1 ? " thread, " : " threads, ")
+      << fmt("%.2f s", seconds) << "\n";
+  out << "           Kim & Nelson's fully sequential procedure (2001) with half the error\n"
+         "           probability: after each block a candidate is dropped when another's mean\n"
+         "           cost is lower by more than a margin that shrinks as replications come in\n"
+         "           (from the variance of their paired differences over the first stage). The\n"
+         "           other half goes to a paired t screen that drops hopeless but noisy\n"
+         "           candidates early (one-sided level "
+      << fmt("%.2g", r.screen_level) << " per pair and look, Bonferroni).\n\n";
+
+  TextTable table({false, true, true, true, false});
+  table.row({"candidate", "replications", "mean cost", "95% CI", "status"});
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    const models::CandidateOutcome& c = r.candidates[i];
+    const sim::SampleSummary s = sim::summarize_mean(c.values);
+    std::string status;
+    if (i == r.best) {
+      status = r.separated ? "recommended" : "recommended (lowest mean at the cap)";
+    } else if (c.eliminated) {
+      status = "dropped after " + sim::with_commas(static_cast<double>(c.eliminated_at)) +
+               ": costlier than " + ev[c.eliminated_by].candidate.text +
+               (c.by_screen ? " (t screen)" : " (KN margin)");
+    } else {
+      status = "still in at the cap";
+    }
+    table.row({ev[i].candidate.text, sim::with_commas(static_cast<double>(c.values.size())),
+               "$" + sim::with_commas(s.mean), "+/- $" + sim::with_commas(s.ci95), status});
+  }
+  table.print(out);
+  const std::string best = ev[r.best].candidate.text;
+  out << "\nrecommended " << key << " = " << best << "\n";
+  if (r.separated) {
+    out << "guarantee  if the cheapest candidate's expected cost is lower than every other's by "
+           "at\n"
+           "           least $"
+        << sim::with_commas(q.indifference_usd)
+        << ", this procedure recommends it with probability >= " << fmt("%g", q.confidence)
+        << ".\n           Candidates within that margin of the cheapest are not told apart.\n";
+  } else {
+    out << "guarantee  none: --max-reps stopped the procedure with several candidates left; the\n"
+           "           one with the lowest mean is shown. Raise --max-reps or widen "
+           "--indifference.\n";
+    std::cerr << "goodsim recommend: warning: --max-reps " << o.max_replications
+              << " reached with several candidates left; no confidence statement\n";
+  }
+  return 0;
+}
+
 int recommend_command(const std::vector<std::string>& args) {
   po::options_description opts(kRecommendHelp);
   std::string vary_arg;
   std::string deadline_arg;
+  Sequential sequential;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
       ("vary", po::value(&vary_arg), "the key and its candidates: KEY=a..b, KEY=a..b:step or KEY=a,b,c (required)")
       ("min-cost", "recommend the candidate with the lowest expected cost (the default)")
-      ("deadline-p95", po::value(&deadline_arg), "recommend the cheapest candidate whose P95 wall time is at most this duration (e.g. 1300h)");
+      ("deadline-p95", po::value(&deadline_arg), "recommend the cheapest candidate whose P95 wall time is at most this duration (e.g. 1300h)")
+      ("confidence", po::value(&sequential.confidence), "run sequentially until the cheapest is found with this probability (e.g. 0.95), given --indifference; replaces --reps")
+      ("indifference", po::value(&sequential.indifference_usd), "with --confidence: the cost difference in dollars below which candidates count as equally good (e.g. 100000)")
+      ("max-reps", po::value(&sequential.max_replications)->default_value(sequential.max_replications), "with --confidence: the cap on replications per candidate");
   // clang-format on
   ScenarioArgs a;
   ScenarioArgHelp help;
@@ -423,6 +525,24 @@ int recommend_command(const std::vector<std::string>& args) {
             deadline_arg + "'");
     }
     if (!(*deadline_h > 0.0)) usage("--deadline-p95 must be > 0");
+  }
+  const bool to_confidence = vm.count("confidence") > 0;
+  if (to_confidence) {
+    if (!(sequential.confidence > 0.0 && sequential.confidence < 1.0)) {
+      usage("--confidence must be between 0 and 1 (e.g. 0.95)");
+    }
+    if (!vm.count("indifference") || !(sequential.indifference_usd > 0.0)) {
+      usage("--confidence needs --indifference, a cost difference in dollars > 0 (e.g. 100000)");
+    }
+    if (deadline_h) usage("--confidence works with --min-cost, not --deadline-p95");
+    if (a.reps) usage("--reps and --confidence exclude each other: --confidence chooses the count");
+    if (sequential.max_replications < 2) usage("--max-reps must be >= 2");
+  } else {
+    for (const char* companion : {"indifference", "max-reps"}) {
+      if (!vm[companion].defaulted() && vm.count(companion)) {
+        usage(std::string("--") + companion + " needs --confidence");
+      }
+    }
   }
   const unsigned thread_count = resolve_threads(a.threads, kCommand);
   const Vary vary = parse_vary(vary_arg);
@@ -454,6 +574,10 @@ int recommend_command(const std::vector<std::string>& args) {
   // `auto` is each candidate's own optimum; the base is printed with its own.
   models::resolve_auto_interval(base, thread_count);
   for (Evaluated& e : ev) models::resolve_auto_interval(e.scenario, thread_count);
+  if (to_confidence) {
+    if (ev.size() < 2) usage("--confidence needs at least two candidates");
+    return recommend_sequentially(base, vary.key, ev, sequential, run_seed, thread_count);
+  }
 
   // Simulate: the same seed for every candidate (common random numbers).
   ProgressPrinter progress("recommend", !quiet);

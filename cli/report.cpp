@@ -47,6 +47,24 @@ void print_auto_interval(std::ostream& out, const models::Scenario& s) {
       << ", exact Daly " << human_duration(models::daly::exact_optimal_interval(m, d)) << ")";
 }
 
+void print_precision(std::ostream& out, const PrecisionInfo& p, std::int64_t replications) {
+  const std::string metric(models::to_string(p.target.metric));
+  out << "precision  " << metric << " 95% CI half-width " << fmt("%.4g", p.achieved)
+      << (p.reached ? " <= " : " > ") << fmt("%.4g", p.target.half_width) << " after "
+      << with_commas(static_cast<double>(replications)) << " replications (blocks of "
+      << models::kPrecisionBlock << ", min "
+      << with_commas(static_cast<double>(p.target.min_replications)) << ", max "
+      << with_commas(static_cast<double>(p.target.max_replications)) << ")";
+  if (!p.reached) out << ": NOT REACHED, the cap --max-reps stopped the run";
+  out << "\n";
+  out << "estimator  " << estimator_name(p.target.estimator) << ": " << metric << " "
+      << fmt("%.6g +/- %.4g (95%% CI), standard error %.4g", p.mean, p.achieved, p.std_error);
+  if (p.target.estimator == models::Estimator::kControl) {
+    out << fmt(", variance %.2fx smaller than the plain mean's", p.variance_ratio);
+  }
+  out << "\n";
+}
+
 }  // namespace
 
 std::string unfinished_text(const models::Scenario& s, std::int64_t unfinished,
@@ -63,6 +81,12 @@ void print_unfinished(std::ostream& out, const models::Scenario& s, std::int64_t
   out << "DID NOT FINISH " << unfinished_text(s, unfinished, replications) << "\n"
       << "               they are censored at that cap: goodput is an upper bound, wall time "
          "and cost are lower bounds\n";
+}
+
+std::string estimator_name(models::Estimator e) {
+  if (e == models::Estimator::kPlain) return "plain mean";
+  return fmt("control variate (failure proposals in [0, %g..%g x work], first repair times)",
+             models::kControlHorizons.front(), models::kControlHorizons.back());
 }
 
 void print_scenario(std::ostream& out, const models::Scenario& s) {
@@ -153,6 +177,7 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
     out << fmt(" (+ %.2f s choosing the interval)", info.interval_search_seconds);
   }
   out << "\n";
+  if (const auto& p = info.precision) print_precision(out, *p, info.replications);
   const double reps = static_cast<double>(info.replications);
   out << "speed      " << with_commas(reps / info.seconds) << " replications/s, "
       << with_commas(static_cast<double>(sum.events) / info.seconds) << " events/s ("

@@ -1,14 +1,29 @@
 #pragma once
 // The stdout summary of `goodsim run`.
 
-#include <cstdint>
+#include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 
 #include "models/monte_carlo.h"
+#include "models/precision.h"
 #include "models/scenario.h"
 
 namespace goodsim::cli {
+
+// `run --precision`: what was asked and what the blocks reached (models/precision.h).
+struct PrecisionInfo {
+  models::PrecisionTarget target;
+  double achieved = 0.0;  // the estimator's 95 % CI half-width after the last block
+  bool reached = false;
+  double mean = 0.0;            // the estimator's mean of the metric
+  double std_error = 0.0;       // and its standard error
+  double variance_ratio = 1.0;  // control variate: plain variance / residual variance
+};
+
+// "plain mean" or "control variate (failure proposals in [0, 1..2 x work])".
+std::string estimator_name(models::Estimator e);
 
 struct RunInfo {
   std::int64_t replications = 0;
@@ -16,6 +31,7 @@ struct RunInfo {
   unsigned threads = 0;
   double seconds = 0.0;
   double interval_search_seconds = 0.0;  // resolving `checkpoint.interval: auto`
+  std::optional<PrecisionInfo> precision;
 };
 
 void print_scenario(std::ostream& out, const models::Scenario& s);

@@ -240,6 +240,18 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
                                      Col{"slow_episodes_mean", "count", slow},
                                      Col{"evictions_mean", "count", evicted}});
   append_breakdown_columns(t, points);
+  if (!points.empty() && points.front().estimate) {
+    std::vector<double> reps, em, eci, reached;
+    for (const PointResults& p : points) {
+      reps.push_back(static_cast<double>(p.replications.size()));
+      em.push_back(p.estimate->mean);
+      eci.push_back(p.estimate->ci95);
+      reached.push_back(p.estimate->reached ? 1.0 : 0.0);
+    }
+    t.columns.insert(t.columns.end(),
+                     {Col{"replications", "count", reps}, Col{"estimate_mean", "", em},
+                      Col{"estimate_ci95", "", eci}, Col{"precision_reached", "1", reached}});
+  }
   return t;
 }
 
@@ -257,6 +269,15 @@ void write_results_file(const std::string& path, const models::Scenario& base, s
     root.set_attribute("seed", static_cast<std::int64_t>(seed));
     if (!points.empty()) root.set_attribute("replications", points.front().replications.size());
     root.set_attribute("created", std::string_view(utc_now_iso8601()));
+    if (const auto& p = record.precision) {
+      root.set_attribute("precision_of", std::string_view(p->metric));
+      root.set_attribute("precision_target", p->target);
+      root.set_attribute("precision_half_width", p->achieved);
+      root.set_attribute("precision_reached", std::int64_t{p->reached ? 1 : 0});
+      root.set_attribute("estimator", std::string_view(p->estimator));
+      root.set_attribute("estimate_mean", p->mean);
+      root.set_attribute("estimate_std_error", p->std_error);
+    }
     auto groups = root.create_group("points");
     for (const PointResults& p : points) write_point_group(groups, p);
     root.write_table("summary", summary_table(points));

@@ -3,6 +3,7 @@
 // root attributes, one group per point with per-replication datasets, and /summary.
 // The file appears only when complete: it is written to a temporary name and renamed.
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -14,6 +15,13 @@
 
 namespace goodsim::cli {
 
+// sweep --precision: what a point's rule stopped on, as /summary columns.
+struct PointEstimate {
+  double mean = 0.0;  // the estimator's mean of the --precision-of figure
+  double ci95 = 0.0;  // its 95 % half-width
+  bool reached = false;
+};
+
 struct PointResults {
   const models::Scenario* scenario;
   std::span<const models::ReplicationResult> replications;
@@ -24,6 +32,20 @@ struct PointResults {
   // Every recovery's duration was recorded (models::RunOptions::record_recoveries): write
   // them as recovery_h, flat in replication order, split by the recoveries dataset.
   bool recovery_times = false;
+  // sweep --precision: /summary gets replications, estimate_mean, estimate_ci95 and
+  // precision_reached (each point has its own count). Set on every point or on none.
+  const PointEstimate* estimate = nullptr;
+};
+
+// `run --precision`: the target and the estimate it stopped on, as root attributes.
+struct PrecisionRecord {
+  std::string metric;      // precision_of: goodput, wall_h or cost_usd
+  double target = 0.0;     // precision_target: the requested 95 % CI half-width
+  double achieved = 0.0;   // precision_half_width
+  bool reached = false;    // precision_reached (0 or 1)
+  std::string estimator;   // estimator: "plain mean" or "control variate ..."
+  double mean = 0.0;       // estimate_mean
+  double std_error = 0.0;  // estimate_std_error
 };
 
 // How a file's results were made, stored as root attributes so the file alone says it.
@@ -31,6 +53,7 @@ struct RunRecord {
   std::string scenario_yaml;  // the scenario as run: --seed, --reps and `auto` resolved
   std::string command_line;   // "goodsim run scenario.yaml --seed 7"
   unsigned threads = 0;
+  std::optional<PrecisionRecord> precision;
 };
 
 // One file with every point; `goodsim run` writes its single point as /points/000000.
@@ -50,7 +73,8 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p);
 // planned stops, SDC detections and pool failures per run, and the count of replications that
 // did not finish (censored at montecarlo.max_wall_factor); then the mean hours of every badput
 // bucket (bucket_<name>_mean_h) and, with cluster.causes, the mean interruptions per cause
-// (cause_<name>_interruptions_mean), after the older columns so that their positions hold.
+// (cause_<name>_interruptions_mean), after the older columns so that their positions hold;
+// with PointResults::estimate, the count and the estimate the point's precision rule reached.
 sim::h5::Table summary_table(std::span<const PointResults> points);
 
 }  // namespace goodsim::cli

@@ -5,18 +5,26 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/csv_file.h"
 #include "cli/interrupt.h"
+#include "cli/precision_args.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "models/checkpoint/auto_interval.h"
+#include "models/control_variate.h"
+#include "models/cost.h"
 #include "models/monte_carlo.h"
+#include "models/precision.h"
 #include "models/scenario_loader.h"
 #include "sim/atomic_file.h"
+#include "sim/config.h"
+#include "sim/statistics.h"
 
 namespace goodsim::cli {
 
@@ -33,8 +41,16 @@ renamed when complete; nothing is written if the scenario is rejected.
 
 Durations in scenarios and --set values take a unit: 90s, 5min, 2h, 54d, 1w.
 
+With --precision H the count is not fixed: replications run in blocks of 256 until the 95 %
+confidence interval of the mean of --precision-of (goodput, wall_h in hours, or cost_usd) has
+a half-width of at most H, checked after each whole block (at least --min-reps, at most
+--max-reps). The count, and so every figure, is the same for any --threads. The file and the
+stored scenario hold the count actually run.
+
 example:
   goodsim run scenarios/default.yaml -o results.h5 --reps 2000 --set cluster.spares=32
+  goodsim run scenarios/llama3-16k.yaml --precision 0.001       # goodput to +/- 0.001
+  goodsim run scenarios/default.yaml --precision 1h --precision-of wall_h
 
 options)";
 
@@ -68,6 +84,26 @@ std::string command_line(const std::vector<std::string>& args) {
   return out;
 }
 
+// What the report and the file say of a run to precision: the estimator's mean and error.
+PrecisionInfo precision_info(const models::Scenario& scenario, const models::PrecisionTarget& t,
+                             const models::PrecisionRun& p) {
+  PrecisionInfo info;
+  info.target = t;
+  info.achieved = p.half_width;
+  info.reached = p.reached;
+  if (p.controlled) {
+    info.mean = p.controlled->mean;
+    info.std_error = p.controlled->std_error;
+    info.variance_ratio = p.controlled->variance_ratio;
+  } else {
+    const sim::SampleSummary plain =
+        sim::summarize_mean(models::metric_values(scenario, t.metric, p.results));
+    info.mean = plain.mean;
+    info.std_error = plain.std_error;
+  }
+  return info;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -75,6 +111,7 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
   std::string csv;
+  PrecisionArgs precision;
   // clang-format off
   opts.add_options()
       ("help,h", "show this help")
@@ -86,6 +123,7 @@ int run_command(const std::vector<std::string>& args) {
                          "summary prints its P5/P50/P95 and the file gets recovery_h; about 8 "
                          "bytes per recovery, ~4 kB per replication of a 16k-GPU run");
   // clang-format on
+  precision.add_to(opts, "");
   ScenarioArgs a;
   const auto parsed = parse_scenario_command("run", args, opts, a);
   if (!parsed) return 0;
@@ -101,8 +139,22 @@ int run_command(const std::vector<std::string>& args) {
     check_output_path("run", csv);
   }
 
+  std::optional<models::PrecisionTarget> target = precision.target("run", vm, a);
+
   const sim::ConfigNode root = a.load();
   models::Scenario scenario = models::scenario_from_config(root, a.scenario_path);
+  if (target && target->metric == models::PrecisionMetric::kCostUsd && !models::priced(scenario)) {
+    throw UsageError("run", "--precision-of cost_usd needs a priced scenario (cost.*)");
+  }
+  if (target) {
+    const bool applies = models::has_controls(scenario);
+    if (precision.explicit_control() && !applies) {
+      throw UsageError("run",
+                       "--estimator control needs exponential failures with a known node MTBF "
+                       "(its control's expectation is exact only there)");
+    }
+    if (!applies) target->estimator = models::Estimator::kPlain;
+  }
   if (root.find("sweep")) {  // shown even with --quiet: it changes what is simulated
     std::cerr << "goodsim run: note: simulating the base scenario only; the sweep block is "
                  "ignored (use goodsim sweep to run its points)\n";
@@ -136,7 +188,14 @@ int run_command(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<models::ReplicationResult> results;
   try {
-    results = models::run_replications(scenario, run);
+    if (target) {
+      models::PrecisionRun p = models::run_to_precision(scenario, run, *target);
+      info.precision = precision_info(scenario, *target, p);
+      results = std::move(p.results);
+      info.replications = static_cast<std::int64_t>(results.size());
+    } else {
+      results = models::run_replications(scenario, run);
+    }
   } catch (const sim::Interrupted&) {
     throw sim::Interrupted(write_output ? "nothing was written ('" + output +
                                               "' appears only when a run completes)"
@@ -148,13 +207,28 @@ int run_command(const std::vector<std::string>& args) {
   PointResults point{&scenario, results, &summary};
   point.recovery_times = run.record_recoveries;
   if (write_output) {
-    const RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads};
+    RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads, {}};
+    if (const auto& p = info.precision) {
+      record.precision = PrecisionRecord{std::string(models::to_string(p->target.metric)),
+                                         p->target.half_width,
+                                         p->achieved,
+                                         p->reached,
+                                         estimator_name(p->target.estimator),
+                                         p->mean,
+                                         p->std_error};
+    }
     write_results_file(output, scenario, info.seed, std::span(&point, 1), record);
   }
   if (summary.unfinished > 0) {  // also on stderr, for scripts that keep only stdout
     std::cerr << "goodsim run: warning: "
               << unfinished_text(scenario, summary.unfinished, info.replications)
               << "; their figures are censored at that cap\n";
+  }
+  if (info.precision && !info.precision->reached) {
+    std::cerr << "goodsim run: warning: the " << models::to_string(target->metric)
+              << " CI half-width is " << info.precision->achieved << ", above the requested "
+              << target->half_width << ", after --max-reps " << target->max_replications
+              << " replications; raise --max-reps or relax --precision\n";
   }
   if (!csv.empty()) write_csv(csv, summary_table(std::span(&point, 1)));
   print_run_report(std::cout, scenario, summary, info);

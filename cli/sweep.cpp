@@ -29,11 +29,14 @@
 #include "cli/progress.h"
 #include "cli/results_file.h"
 #include "goodsim/version.h"
+#include "models/control_variate.h"
 #include "models/monte_carlo.h"
+#include "models/precision.h"
 #include "models/replication.h"
 #include "sim/atomic_file.h"
 #include "sim/error.h"
 #include "sim/parallel.h"
+#include "sim/statistics.h"
 
 namespace goodsim::cli {
 
@@ -138,7 +141,8 @@ std::string input_files_digest(std::span<const models::SweepPoint> points) {
 
 std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSpec& spec,
                               std::int64_t replications, std::uint64_t seed, bool recovery_times,
-                              std::string_view input_files) {
+                              std::string_view input_files,
+                              const std::optional<models::PrecisionTarget>& precision) {
   sim::ConfigNode base = root;
   base.erase("sweep");
   // 2: the content of the files the scenario reads, and the /summary column `unfinished`
@@ -151,6 +155,15 @@ std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSp
   text += "replications " + std::to_string(replications) + "\nseed " + std::to_string(seed) + "\n";
   // Only when set, so sweeps without it keep the fingerprints of earlier versions' parts.
   if (recovery_times) text += "recovery_times\n";
+  if (precision) {
+    char target[200];
+    std::snprintf(target, sizeof target, "precision %s %.17g min %lld max %lld estimator %s\n",
+                  std::string(models::to_string(precision->metric)).c_str(), precision->half_width,
+                  static_cast<long long>(precision->min_replications),
+                  static_cast<long long>(precision->max_replications),
+                  precision->estimator == models::Estimator::kControl ? "control" : "plain");
+    text += target;
+  }
   return sha256_hex(text);
 }
 
@@ -198,8 +211,10 @@ PartState check_part(const fs::path& path, std::size_t index, const SweepRun& ru
     if (found != run.fingerprint) return PartState::kForeign;
     const std::string group = "points/" + point_name(index);
     if (root.int64_attribute("point") != static_cast<std::int64_t>(index) || !root.has(group) ||
-        root.read_doubles(group + "/goodput").size() != static_cast<std::size_t>(replications) ||
-        root.read_table("summary").rows() != 1) {
+        // With --precision (replications 0) each point has its own count.
+        (replications > 0 &&
+         root.read_doubles(group + "/goodput").size() != static_cast<std::size_t>(replications)) ||
+        root.read_doubles(group + "/goodput").empty() || root.read_table("summary").rows() != 1) {
       return PartState::kDamaged;
     }
     file.verify();  // a flipped bit in any dataset fails its checksum
@@ -305,9 +320,14 @@ sim::InputError foreign_parts(const fs::path& dir, const std::string& found,
 // One completed point as <dir>/NNNNNN.h5, durable when this returns.
 void write_part(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
                 const models::SweepPoint& point, std::span<const models::ReplicationResult> results,
-                const models::RunSummary& summary) {
-  const PointResults p{&point.scenario,  results,     &summary,
-                       point.parameters, point.index, o.recovery_times};
+                const models::RunSummary& summary, const PointPrecision* precision) {
+  PointResults p{&point.scenario,  results,     &summary,
+                 point.parameters, point.index, o.recovery_times};
+  PointEstimate estimate;
+  if (precision) {
+    estimate = PointEstimate{precision->mean, precision->half_width, precision->reached};
+    p.estimate = &estimate;
+  }
   sim::AtomicFile out(part_path(dir, point.index));
   {
     auto file = sim::h5::File::create(out.temp_path().string());
@@ -317,7 +337,13 @@ void write_part(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
       root.set_attribute("sweep_fingerprint", run.fingerprint);
       root.set_attribute("point", point.index);
       root.set_attribute("seed", static_cast<std::int64_t>(o.seed));
-      root.set_attribute("replications", o.replications);
+      root.set_attribute("replications", static_cast<std::int64_t>(results.size()));
+      if (precision) {
+        root.set_attribute("estimate_mean", precision->mean);
+        root.set_attribute("precision_half_width", precision->half_width);
+        root.set_attribute("precision_reached", std::int64_t{precision->reached ? 1 : 0});
+        root.set_attribute("estimator_control", std::int64_t{precision->controlled ? 1 : 0});
+      }
       auto points = root.create_group("points");
       write_point_group(points, p);
       root.write_table("summary", summary_table(std::span(&p, 1)));
@@ -434,7 +460,8 @@ void copy_point(const sim::h5::File& part, const std::string& name, sim::h5::Gro
 }
 
 // Builds <out> from the parts: under a temporary name, renamed when complete.
-sim::h5::Table assemble(const fs::path& dir, const SweepRun& run, const SweepOptions& o) {
+sim::h5::Table assemble(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
+                        std::vector<PointPrecision>& precision) {
   sim::h5::Table summary;
   sim::AtomicFile out(o.output);
   {
@@ -445,7 +472,13 @@ sim::h5::Table assemble(const fs::path& dir, const SweepRun& run, const SweepOpt
       root.set_attribute("scenario", run.scenario_yaml);
       root.set_attribute("scenario_file", run.scenario_file);
       root.set_attribute("seed", static_cast<std::int64_t>(o.seed));
-      root.set_attribute("replications", o.replications);
+      if (const auto& t = o.precision) {
+        // Each point has its own count: its datasets' length, and the row's attributes below.
+        root.set_attribute("precision_of", models::to_string(t->metric));
+        root.set_attribute("precision_target", t->half_width);
+      } else {
+        root.set_attribute("replications", o.replications);
+      }
       root.set_attribute("points", run.points.size());
       root.set_attribute("sweep_fingerprint", run.fingerprint);
       root.set_attribute("created", std::string_view(utc_now_iso8601()));
@@ -456,6 +489,16 @@ sim::h5::Table assemble(const fs::path& dir, const SweepRun& run, const SweepOpt
         const std::string name = point_name(point.index);
         copy_point(part, name, points);
         append_rows(summary, part.root().read_table("summary"), path);
+        if (o.precision) {
+          const auto r = part.root();
+          PointPrecision pp;
+          pp.replications = r.int64_attribute("replications");
+          pp.mean = r.double_attribute("estimate_mean");
+          pp.half_width = r.double_attribute("precision_half_width");
+          pp.reached = r.int64_attribute("precision_reached") != 0;
+          pp.controlled = r.int64_attribute("estimator_control") != 0;
+          precision.push_back(pp);
+        }
         part.close();
       }
       root.write_table("summary", summary);
@@ -479,8 +522,8 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   SweepOutcome outcome;
 
   // Every check before anything is written.
-  if (o.replications < 1 ||
-      static_cast<std::size_t>(o.replications) > std::numeric_limits<std::size_t>::max() / n) {
+  if (!o.precision && (o.replications < 1 || static_cast<std::size_t>(o.replications) >
+                                                 std::numeric_limits<std::size_t>::max() / n)) {
     throw UsageError("sweep", "too many points x replications");
   }
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
@@ -534,7 +577,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
       const std::optional<std::size_t> index = part_index(name);
       if (!index) continue;
       std::string found;
-      switch (check_part(entry.path(), *index, run, o.replications, found)) {
+      switch (check_part(entry.path(), *index, run, o.precision ? 0 : o.replications, found)) {
         case PartState::kForeign:
           throw foreign_parts(dir, found, run.fingerprint);
         case PartState::kDamaged:
@@ -596,6 +639,10 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     std::once_flag allocated;
     std::vector<models::ReplicationResult> results;
     std::atomic<std::size_t> done{0};
+    // --precision: the controls of the block in hand, their running sums, and the outcome.
+    std::vector<models::ControlValues> counts;
+    std::optional<models::ControlAccumulator> controls;
+    PointPrecision precision;
   };
   std::vector<PointWork> work(todo.size());
   std::atomic<std::size_t> points_done{outcome.reused};
@@ -631,7 +678,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
         PointWork& w = work[slot];
         const models::SweepPoint& point = run.points[todo[slot]];
         const models::RunSummary summary = models::summarize(point.scenario, w.results);
-        write_part(dir, run, o, point, w.results, summary);
+        write_part(dir, run, o, point, w.results, summary, o.precision ? &w.precision : nullptr);
         std::vector<models::ReplicationResult>().swap(w.results);
         points_done.fetch_add(1, std::memory_order_acq_rel);
       } catch (...) {
@@ -659,36 +706,126 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     fs::remove_all(dir, ignored);
   };
 
+  // With --precision: rounds of one block for every unfinished point (one task per (point,
+  // replication) of the block); after each round every point checks its own rule on its
+  // whole blocks, as `run --precision` does, so its count does not depend on the threads, on
+  // the other points, or on an interruption (a resumed point starts again from replication 0).
+  const auto run_to_precision = [&] {
+    const models::PrecisionTarget& t = *o.precision;
+    std::vector<std::size_t> active(todo.size());
+    for (std::size_t slot = 0; slot < todo.size(); ++slot) {
+      active[slot] = slot;
+      const models::Scenario& s = run.points[todo[slot]].scenario;
+      if (t.estimator == models::Estimator::kControl && models::has_controls(s)) {
+        work[slot].controls.emplace(models::control_expectations(s));
+      }
+    }
+    std::int64_t so_far = 0;
+    while (!active.empty()) {
+      const auto block = static_cast<std::size_t>(
+          std::min<std::int64_t>(models::kPrecisionBlock, t.max_replications - so_far));
+      const auto first = static_cast<std::size_t>(so_far);
+      for (const std::size_t slot : active) {
+        work[slot].results.resize(first + block);
+        if (work[slot].controls) work[slot].counts.assign(block, {});
+      }
+      sim::parallel_for(
+          active.size() * block, o.threads,
+          [&](std::size_t task) {
+            if (write_failed.load(std::memory_order_relaxed)) {
+              throw std::runtime_error("stopped: storing a completed point failed");
+            }
+            PointWork& w = work[active[task / block]];
+            const models::Scenario& s = run.points[todo[active[task / block]]].scenario;
+            const std::size_t i = task % block;
+            w.results[first + i] = models::simulate_replication(
+                s, o.seed, first + i, models::ReplicationOptions{o.recovery_times});
+            w.results[first + i].recovery_h.shrink_to_fit();
+            if (w.controls) w.counts[i] = models::control_values(s, o.seed, first + i);
+          },
+          [&](std::size_t done_tasks, std::size_t total) {
+            if (done_tasks >= total) return;
+            progress(static_cast<std::size_t>(points_done.load()), n,
+                     "block of " + std::to_string(block) + " replications from " +
+                         std::to_string(first) + ", points");
+          },
+          o.stop);
+      so_far += static_cast<std::int64_t>(block);
+      std::vector<std::size_t> still;
+      for (const std::size_t slot : active) {
+        PointWork& w = work[slot];
+        const models::Scenario& s = run.points[todo[slot]].scenario;
+        if (w.controls) {
+          for (std::size_t i = 0; i < block; ++i) {
+            w.controls->add(models::metric_value(s, t.metric, w.results[first + i]), w.counts[i]);
+          }
+        }
+        if (so_far < t.min_replications && so_far < t.max_replications) {
+          still.push_back(slot);
+          continue;
+        }
+        PointPrecision& pp = w.precision;
+        pp.replications = so_far;
+        pp.controlled = w.controls.has_value();
+        if (w.controls) {
+          const models::ControlledMean m = w.controls->result();
+          pp.mean = m.mean;
+          pp.half_width = m.ci95;
+        } else {
+          const sim::SampleSummary plain =
+              sim::summarize_mean(models::metric_values(s, t.metric, w.results));
+          pp.mean = plain.mean;
+          pp.half_width = plain.ci95;
+        }
+        pp.reached = pp.half_width <= t.half_width;
+        if (!pp.reached && so_far < t.max_replications) {
+          still.push_back(slot);
+          continue;
+        }
+        {
+          const std::lock_guard guard(queue_mutex);
+          queue.push_back(slot);
+        }
+        queue_cv.notify_one();
+      }
+      active = std::move(still);
+    }
+  };
+
   // One task per (point, replication): points and replications share the thread pool.
   try {
-    sim::parallel_for(
-        todo.size() * reps, o.threads,
-        [&](std::size_t task) {
-          if (write_failed.load(std::memory_order_relaxed)) {
-            throw std::runtime_error("stopped: storing a completed point failed");
-          }
-          const std::size_t slot = task / reps;
-          PointWork& w = work[slot];
-          const models::SweepPoint& point = run.points[todo[slot]];
-          const std::size_t rep = task % reps;
-          std::call_once(w.allocated, [&] { w.results.resize(reps); });
-          w.results[rep] = models::simulate_replication(
-              point.scenario, o.seed, rep, models::ReplicationOptions{o.recovery_times});
-          w.results[rep].recovery_h.shrink_to_fit();  // held until the point is stored
-          if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 != reps) return;
-          {
-            const std::lock_guard guard(queue_mutex);
-            queue.push_back(slot);
-          }
-          queue_cv.notify_one();
-        },
-        [&](std::size_t done_tasks, std::size_t total) {
-          if (done_tasks >= total) return;  // reported below, once the writer has caught up
-          progress(done_tasks, total,
-                   "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
-                       ", replications");
-        },
-        o.stop);
+    if (o.precision) {
+      run_to_precision();
+    } else {
+      sim::parallel_for(
+          todo.size() * reps, o.threads,
+          [&](std::size_t task) {
+            if (write_failed.load(std::memory_order_relaxed)) {
+              throw std::runtime_error("stopped: storing a completed point failed");
+            }
+            const std::size_t slot = task / reps;
+            PointWork& w = work[slot];
+            const models::SweepPoint& point = run.points[todo[slot]];
+            const std::size_t rep = task % reps;
+            std::call_once(w.allocated, [&] { w.results.resize(reps); });
+            w.results[rep] = models::simulate_replication(
+                point.scenario, o.seed, rep, models::ReplicationOptions{o.recovery_times});
+            w.results[rep].recovery_h.shrink_to_fit();  // held until the point is stored
+            if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 != reps) return;
+            {
+              const std::lock_guard guard(queue_mutex);
+              queue.push_back(slot);
+            }
+            queue_cv.notify_one();
+          },
+          [&](std::size_t done_tasks, std::size_t total) {
+            if (done_tasks >= total) return;  // reported below, once the writer has caught up
+            progress(done_tasks, total,
+                     "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
+                         ", replications");
+          },
+          o.stop);
+    }
   } catch (const sim::Interrupted&) {
     finish_writer();  // stores the points completed so far
     if (!holds_parts(dir)) {
@@ -714,10 +851,10 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     std::rethrow_exception(write_error);
   }
   progress(
-      todo.size() * reps, todo.size() * reps,
+      o.precision ? n : todo.size() * reps, o.precision ? n : todo.size() * reps,
       "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) + ", replications");
 
-  outcome.summary = assemble(dir, run, o);
+  outcome.summary = assemble(dir, run, o, outcome.precision);
   fs::remove_all(dir);  // the output is complete and durable; the parts are not needed
   lock.reset();
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

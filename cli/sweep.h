@@ -13,11 +13,12 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "models/precision.h"
 #include "models/sweep.h"
 #include "sim/config.h"
 #include "sim/hdf5.h"
@@ -52,10 +53,12 @@ std::string input_files_digest(std::span<const models::SweepPoint> points);
 // (after extends and --set, without its sweep block, as YAML), the sweep spec (keys and values
 // in order), the replications, the seed, whether recovery times are recorded, and
 // `input_files` (input_files_digest). Independent of file names, comments, formatting and
-// --threads.
+// --threads. With a precision target (sweep --precision) the target, its bounds and estimator
+// take the place of the replication count: every point then stops on its own rule.
 std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSpec& spec,
                               std::int64_t replications, std::uint64_t seed,
-                              bool recovery_times = false, std::string_view input_files = {});
+                              bool recovery_times = false, std::string_view input_files = {},
+                              const std::optional<models::PrecisionTarget>& precision = {});
 
 struct SweepOptions {
   std::string output;  // the results file; parts go to output + ".parts"
@@ -66,6 +69,10 @@ struct SweepOptions {
   bool force = false;           // overwrite an output that holds something else
   bool quiet = false;           // no progress or notes on stderr
   bool recovery_times = false;  // record every recovery's duration (models::RunOptions)
+  // sweep --precision: each point runs blocks until its own target holds (models/precision.h);
+  // `replications` is then unused. Estimator::kControl means "where it applies": points whose
+  // failures are not exponential with a known MTBF use the plain mean.
+  std::optional<models::PrecisionTarget> precision;
   // Polled before every replication (cli/interrupt.h): once non-zero, the completed points are
   // stored and run_sweep throws sim::Interrupted saying how to resume.
   const std::atomic<int>* stop = nullptr;
@@ -78,11 +85,21 @@ struct SweepRun {
   std::vector<models::SweepPoint> points;  // all validated
 };
 
+// sweep --precision: what one point reached, read back from its part.
+struct PointPrecision {
+  std::int64_t replications = 0;
+  double mean = 0.0;        // the estimator's mean of the metric
+  double half_width = 0.0;  // its 95 % CI half-width
+  bool reached = false;
+  bool controlled = false;  // the control variate (else the plain mean)
+};
+
 struct SweepOutcome {
-  sim::h5::Table summary;         // the /summary table of the output
-  std::size_t computed = 0;       // points simulated by this process
-  std::size_t reused = 0;         // points taken from parts of an interrupted run
-  bool already_complete = false;  // --resume found the finished output: nothing was done
+  sim::h5::Table summary;                 // the /summary table of the output
+  std::vector<PointPrecision> precision;  // per point, with --precision (not when already complete)
+  std::size_t computed = 0;               // points simulated by this process
+  std::size_t reused = 0;                 // points taken from parts of an interrupted run
+  bool already_complete = false;          // --resume found the finished output: nothing was done
   double seconds = 0.0;
 };
 

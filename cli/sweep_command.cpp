@@ -12,10 +12,13 @@
 #include "cli/commands.h"
 #include "cli/csv_file.h"
 #include "cli/interrupt.h"
+#include "cli/precision_args.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
 #include "models/checkpoint/auto_interval.h"
+#include "models/control_variate.h"
+#include "models/cost.h"
 #include "models/scenario_loader.h"
 #include "models/sweep.h"
 #include "sim/config.h"
@@ -42,8 +45,13 @@ Crash-safe: each completed point is stored in <output>.parts/ before it counts a
 output is assembled when all are, and the parts are removed. After a crash or kill, run the
 same command with --resume to compute only the missing points (docs/sweeps.md).
 
+With --precision H each point runs blocks of 256 replications until its own 95 % CI
+half-width of --precision-of is at most H (as goodsim run --precision; a resumed point reaches
+the same count as an uninterrupted one).
+
 example:
   goodsim sweep scenarios/spares-vs-mtbf.yaml -o sweep.h5 --reps 500
+  goodsim sweep scenarios/spares-vs-mtbf.yaml -o sweep.h5 --precision 0.002
   /usr/bin/python3 -c 'import h5py, pandas; print(pandas.DataFrame(h5py.File("sweep.h5")["summary"][()]))'
   (/usr/bin/python3: the interpreter scripts/setup installs h5py and pandas into)
 
@@ -83,12 +91,26 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
     out << " [" << spec.axes[a].size() << "]";
   }
   out << "\n";
-  out << "runs       " << sim::with_commas(static_cast<double>(o.replications))
-      << " replications per point, seed " << o.seed << " (the same for every point)";
+  if (const auto& t = o.precision) {
+    char target[160];
+    std::snprintf(target, sizeof target, "to a %s 95%% CI half-width <= %.4g per point",
+                  std::string(models::to_string(t->metric)).c_str(), t->half_width);
+    out << "runs       " << target << " (blocks of " << models::kPrecisionBlock << ", min "
+        << sim::with_commas(static_cast<double>(t->min_replications)) << ", max "
+        << sim::with_commas(static_cast<double>(t->max_replications)) << "), seed " << o.seed
+        << " (the same for every point)";
+  } else {
+    out << "runs       " << sim::with_commas(static_cast<double>(o.replications))
+        << " replications per point, seed " << o.seed << " (the same for every point)";
+  }
   if (outcome.already_complete) {
     out << "\n           already complete: nothing to do\n";
   } else {
-    const double reps = static_cast<double>(outcome.computed) * static_cast<double>(o.replications);
+    double reps = static_cast<double>(outcome.computed) * static_cast<double>(o.replications);
+    if (o.precision) {  // the points computed here are those not reused
+      reps = 0.0;
+      for (const PointPrecision& p : outcome.precision) reps += static_cast<double>(p.replications);
+    }
     char buf[160];
     std::snprintf(buf, sizeof buf, ", %u thread%s, %.2f s\n", threads, threads == 1 ? "" : "s",
                   outcome.seconds);
@@ -128,9 +150,10 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
 
   out << "point   ";
   for (std::size_t k = 0; k < keys.size(); ++k) out << pad(keys[k]->path, widths[k]) << "  ";
+  const bool to_precision = o.precision && outcome.precision.size() == n;
   out << "goodput (95% CI)        P5      P95     wall mean"
       << (recoveries ? "   recovery P50       P95" : "") << (priced ? "      cost mean" : "")
-      << "\n";
+      << (to_precision ? "      reps  estimate (95% CI)" : "") << "\n";
   for (std::size_t i = 0; i < n; ++i) {
     out << point_name(run.points[i].index) << "  ";
     for (std::size_t k = 0; k < keys.size(); ++k) {
@@ -148,9 +171,18 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
       std::snprintf(buf, sizeof buf, "   $%9s M", sim::with_commas((*cm)[i] / 1e6, 1).c_str());
       out << buf;
     }
+    if (to_precision) {
+      const PointPrecision& p = outcome.precision[i];
+      std::snprintf(buf, sizeof buf, "  %8s  %.6g +/- %.4g%s%s",
+                    sim::with_commas(static_cast<double>(p.replications)).c_str(), p.mean,
+                    p.half_width, p.controlled ? " (control)" : " (plain)",
+                    p.reached ? "" : " NOT REACHED");
+      out << buf;
+    }
     if (dnf && (*dnf)[i] > 0) {
-      std::snprintf(buf, sizeof buf, "   DNF %.0f/%lld", (*dnf)[i],
-                    static_cast<long long>(o.replications));
+      const long long n = to_precision ? static_cast<long long>(outcome.precision[i].replications)
+                                       : static_cast<long long>(o.replications);
+      std::snprintf(buf, sizeof buf, "   DNF %.0f/%lld", (*dnf)[i], n);
       out << buf;
     }
     out << "\n";
@@ -184,6 +216,8 @@ int sweep_command(const std::vector<std::string>& args) {
       ("recovery-times", "record every recovery's duration (failure to computing again): "
                          "/summary gets its P50/P95, each point recovery_h; ~8 bytes per recovery");
   // clang-format on
+  PrecisionArgs precision;
+  precision.add_to(opts, " per point");
   ScenarioArgs a;
   ScenarioArgHelp help;
   help.reps = "replications per point (default: montecarlo.replications, else 1000)";
@@ -204,6 +238,7 @@ int sweep_command(const std::vector<std::string>& args) {
     }
     check_output_path("sweep", csv);
   }
+  const std::optional<models::PrecisionTarget> target = precision.target("sweep", vm, a);
 
   sim::ConfigNode root = a.load();
   const models::SweepSpec spec = models::read_sweep(root);
@@ -235,8 +270,24 @@ int sweep_command(const std::vector<std::string>& args) {
   options.quiet = a.quiet;
   options.recovery_times = vm.count("recovery-times") > 0;
   options.stop = &stop;
-  run.fingerprint = sweep_fingerprint(root, spec, options.replications, options.seed,
-                                      options.recovery_times, input_files_digest(run.points));
+  if (target) {
+    for (const models::SweepPoint& p : run.points) {
+      if (target->metric == models::PrecisionMetric::kCostUsd && !models::priced(p.scenario)) {
+        throw UsageError("sweep", "--precision-of cost_usd needs priced points (cost.*)");
+      }
+      if (precision.explicit_control() && !models::has_controls(p.scenario)) {
+        throw UsageError("sweep",
+                         "--estimator control needs exponential failures with a known "
+                         "node MTBF on every point (point " +
+                             point_name(p.index) + " has not)");
+      }
+    }
+    options.precision = target;
+    options.replications = 0;
+  }
+  run.fingerprint =
+      sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times,
+                        input_files_digest(run.points), options.precision);
   // Once every point is valid: `auto` is each point's own optimum (its MTBF, spares, ...).
   const auto auto_points = std::count_if(run.points.begin(), run.points.end(), [](const auto& p) {
     return p.scenario.checkpoint.interval_auto;
@@ -251,6 +302,13 @@ int sweep_command(const std::vector<std::string>& args) {
 
   const SweepOutcome outcome = run_sweep(run, options);
   if (!csv.empty()) write_csv(csv, outcome.summary);
+  const auto short_points = std::count_if(outcome.precision.begin(), outcome.precision.end(),
+                                          [](const PointPrecision& p) { return !p.reached; });
+  if (short_points > 0) {
+    std::cerr << "goodsim sweep: warning: " << short_points
+              << (short_points == 1 ? " point" : " points")
+              << " stopped at --max-reps before reaching --precision (NOT REACHED below)\n";
+  }
   print_sweep_report(std::cout, run, spec, options, outcome, options.threads);
   std::cout << "\nresults    " << output << "\n";
   if (!csv.empty()) std::cout << "csv        " << csv << "\n";

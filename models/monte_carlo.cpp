@@ -16,7 +16,8 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   sim::parallel_for(
       results.size(), options.threads,
       [&](std::size_t i) {
-        results[i] = simulate_replication(scenario, options.seed, i,
+        const auto index = static_cast<std::uint64_t>(options.first_replication) + i;
+        results[i] = simulate_replication(scenario, options.seed, index,
                                           ReplicationOptions{options.record_recoveries});
         // Held until the run ends: drop the growth slack (up to half of the list).
         results[i].recovery_h.shrink_to_fit();

@@ -25,6 +25,10 @@ struct RunOptions {
   // Polled before every replication: non-zero stops the run with sim::Interrupted
   // (sim::parallel_for), e.g. the flag of cli/interrupt.h after Ctrl-C.
   const std::atomic<int>* stop = nullptr;
+  // Element k of the result is replication first_replication + k, from its seed stream
+  // (models/precision.h runs a growing run block by block). Last, so that the options
+  // brace-initialised elsewhere keep their meaning.
+  std::int64_t first_replication = 0;
 };
 
 // Replication i lands in element i whatever the thread count.

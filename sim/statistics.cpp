@@ -17,7 +17,7 @@ double quantile(std::span<const double> sorted, double q) {
   return sorted[lo] + frac * (sorted[hi] - sorted[lo]);
 }
 
-SampleSummary summarize(std::span<const double> samples) {
+SampleSummary summarize_mean(std::span<const double> samples) {
   SampleSummary s;
   s.n = samples.size();
   if (s.n == 0) return s;
@@ -29,6 +29,12 @@ SampleSummary summarize(std::span<const double> samples) {
     const boost::math::students_t t(static_cast<double>(s.n - 1));
     s.ci95 = boost::math::quantile(boost::math::complement(t, 0.025)) * s.std_error;
   }
+  return s;
+}
+
+SampleSummary summarize(std::span<const double> samples) {
+  SampleSummary s = summarize_mean(samples);
+  if (s.n == 0) return s;
   std::vector<double> sorted(samples.begin(), samples.end());
   std::sort(sorted.begin(), sorted.end());
   s.min = sorted.front();

@@ -22,6 +22,10 @@ struct SampleSummary {
 
 SampleSummary summarize(std::span<const double> samples);
 
+// Only the mean, standard deviation, standard error and ci95 of summarize (the same bits),
+// without the sort the quantiles need: cheap enough to recompute after every block of a run.
+SampleSummary summarize_mean(std::span<const double> samples);
+
 // Empirical quantile with linear interpolation between order statistics (Hyndman-Fan type 7,
 // numpy's default), so figures match what users compute in notebooks.
 double quantile(std::span<const double> sorted_samples, double q);

@@ -233,6 +233,21 @@ TEST(SweepFingerprint, ChangesWithWhatDeterminesResultsOnly) {
   EXPECT_NE(fp(a), fp("cluster: {nodes: 17}\nsweep:\n  cluster.spares: [0, 4]\n"));
   EXPECT_NE(fp(a), fp("cluster: {nodes: 16}\nsweep:\n  cluster.spares: [0, 5]\n"));
   EXPECT_NE(fp(a), fp("cluster: {nodes: 16}\nsweep:\n  cluster.spares: [4, 0]\n"));
+  // --precision: the target, its bounds and the estimator take the place of --reps.
+  const ConfigNode root = sim::parse_config(a, "f.yaml");
+  auto fpp = [&](double half_width, std::int64_t max, models::Estimator e) {
+    models::PrecisionTarget t;
+    t.half_width = half_width;
+    t.max_replications = max;
+    t.estimator = e;
+    return cli::sweep_fingerprint(root, models::read_sweep(root), 0, 1, false, t);
+  };
+  const std::string p = fpp(0.001, 100000, models::Estimator::kControl);
+  EXPECT_NE(p, fp(a));
+  EXPECT_EQ(p, fpp(0.001, 100000, models::Estimator::kControl));
+  EXPECT_NE(p, fpp(0.002, 100000, models::Estimator::kControl));
+  EXPECT_NE(p, fpp(0.001, 200000, models::Estimator::kControl));
+  EXPECT_NE(p, fpp(0.001, 100000, models::Estimator::kPlain));
 }
 
 TEST(SweepFingerprint, Sha256FedInPiecesIsTheHashOfTheWhole) {
@@ -924,6 +939,84 @@ TEST(SweepCrashSafety, ABitFlippedInTheFinishedOutputIsRecomputedOnResume) {
   EXPECT_FALSE(HasSubstr(r.out, "already complete")) << r;
   expect_same_file(dir / "ref.h5", dir / "out.h5");
   EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"out.h5", "ref.h5", "scenario.yaml"}));
+}
+
+// sweep --precision: every point stops on its own rule (different counts), a point killed
+// half-way is recomputed from replication 0 on --resume and reaches the count it would have
+// reached uninterrupted (the file is the same bit for bit), and a point's count is that of
+// `goodsim run --precision` on the same scenario.
+TEST(SweepPrecision, KilledAndResumedReachesTheSameCountsAsUninterrupted) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kKill);
+  const std::vector<std::string> precision{"--precision", "0.003"};
+  auto with = [&](std::vector<std::string> more) {
+    more.insert(more.end(), precision.begin(), precision.end());
+    return more;
+  };
+  const RunResult ref = run_goodsim(sweep_args("ref.h5", with({"--threads", "2"})), dir.path());
+  ASSERT_EQ(ref.exit_code, 0) << ref;
+  std::set<std::size_t> counts;
+  std::size_t point6 = 0;
+  {
+    const auto file = sim::h5::File::open_read((dir / "ref.h5").string());
+    for (std::size_t i = 0; i < kKillPoints; ++i) {
+      const std::size_t n =
+          file.root().open_group("points/" + cli::point_name(i)).read_doubles("goodput").size();
+      EXPECT_EQ(n % 256, 0u) << i;
+      EXPECT_GE(n, 512u) << i;
+      counts.insert(n);
+      if (i == 6) point6 = n;
+    }
+  }
+  EXPECT_GE(counts.size(), 3u) << "the points should need different counts";
+  {
+    // /summary has each point's count and estimate.
+    const auto file = sim::h5::File::open_read((dir / "ref.h5").string());
+    const sim::h5::Table summary = file.root().read_table("summary");
+    const std::vector<double>* reps = nullptr;
+    const std::vector<double>* ci = nullptr;
+    for (const auto& c : summary.columns) {
+      if (c.name == "replications") reps = std::get_if<std::vector<double>>(&c.values);
+      if (c.name == "estimate_ci95") ci = std::get_if<std::vector<double>>(&c.values);
+    }
+    ASSERT_TRUE(reps && ci);
+    ASSERT_EQ(reps->size(), kKillPoints);
+    for (std::size_t i = 0; i < kKillPoints; ++i) {
+      EXPECT_EQ((*reps)[i], static_cast<double>(file.root()
+                                                    .open_group("points/" + cli::point_name(i))
+                                                    .read_doubles("goodput")
+                                                    .size()));
+      EXPECT_LE((*ci)[i], 0.003);
+    }
+  }
+
+  bool killed = false;
+  for (int attempt = 0; attempt < 3 && !killed; ++attempt) {
+    fs::remove(dir / "out.h5");
+    fs::remove_all(dir / "out.h5.parts");
+    killed = kill_sweep(dir.path(), sweep_args("out.h5", with({"--threads", "2"})), 1,
+                        std::chrono::milliseconds(0));
+  }
+  ASSERT_TRUE(killed) << "the sweep finished before it could be killed";
+  const std::size_t stored = part_files(dir / "out.h5.parts").size();
+  EXPECT_LT(stored, kKillPoints);
+  const RunResult resumed =
+      run_goodsim(sweep_args("out.h5", with({"--resume", "--threads", "1"})), dir.path());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed;
+  expect_same_file(dir / "ref.h5", dir / "out.h5");
+
+  // Point 6 (node MTBF 3,000 h, 1 spare) alone, with goodsim run.
+  const RunResult run = run_goodsim(
+      {"run", "scenario.yaml", "--no-output", "-q", "--set", "cluster.failure.node_mtbf=3000h",
+       "--set", "cluster.spares=1", "--precision", "0.003"},
+      dir.path());
+  ASSERT_EQ(run.exit_code, 0) << run;
+  EXPECT_TRUE(HasSubstr(run.out, "after " + std::to_string(point6) + " replications") ||
+              HasSubstr(run.out, "after " + std::to_string(point6 / 1000) + "," +
+                                     std::to_string(point6 % 1000 + 1000).substr(1) +
+                                     " replications"))
+      << point6 << "\n"
+      << run;
 }
 
 TEST(SweepCrashSafety, ResumeRefusesThePartsOfADifferentSweep) {
