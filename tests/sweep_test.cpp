@@ -240,7 +240,7 @@ TEST(SweepFingerprint, ChangesWithWhatDeterminesResultsOnly) {
     t.half_width = half_width;
     t.max_replications = max;
     t.estimator = e;
-    return cli::sweep_fingerprint(root, models::read_sweep(root), 0, 1, false, t);
+    return cli::sweep_fingerprint(root, models::read_sweep(root), 0, 1, false, {}, t);
   };
   const std::string p = fpp(0.001, 100000, models::Estimator::kControl);
   EXPECT_NE(p, fp(a));
