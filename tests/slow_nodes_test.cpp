@@ -15,6 +15,7 @@
 #include "models/scenario_loader.h"
 #include "sim/error.h"
 #include "sim/statistics.h"
+#include "tests/replication_checks.h"
 #include "tests/test_support.h"
 
 namespace goodsim::models {
@@ -60,19 +61,6 @@ recovery:
 )";
 }
 
-void expect_same_run(const ReplicationResult& a, const ReplicationResult& b) {
-  EXPECT_EQ(a.wall_h, b.wall_h);
-  EXPECT_EQ(a.interruptions, b.interruptions);
-  EXPECT_EQ(a.recoveries, b.recoveries);
-  EXPECT_EQ(a.fallbacks, b.fallbacks);
-  EXPECT_EQ(a.repairs, b.repairs);
-  EXPECT_EQ(a.sdc_detections, b.sdc_detections);
-  EXPECT_EQ(a.interruptions_by_cause, b.interruptions_by_cause);
-  for (std::size_t k = 0; k < kBucketCount; ++k) {
-    EXPECT_EQ(a.buckets_h[k], b.buckets_h[k]) << kBucketNames[k];
-  }
-}
-
 TEST(SlowNodes, SlowdownOneChangesNothing) {
   // Nodes turn "slow" by a factor of 1 all the time, under a policy that would evict them:
   // such a node cannot be told from a healthy one. Every result is bit for bit the same.
@@ -87,7 +75,7 @@ TEST(SlowNodes, SlowdownOneChangesNothing) {
       const ReplicationResult r = simulate_replication(with_slow, 3, i);
       EXPECT_GT(r.slow_episodes, 0);
       EXPECT_EQ(r.evictions, 0);
-      expect_same_run(simulate_replication(plain, 3, i), r);
+      expect_identical(simulate_replication(plain, 3, i), r);
     }
   }
 }

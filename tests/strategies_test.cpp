@@ -21,6 +21,7 @@
 #include "models/replication.h"
 #include "models/scenario_loader.h"
 #include "sim/config.h"
+#include "tests/replication_checks.h"
 #include "tests/test_support.h"
 
 namespace goodsim::models {
@@ -54,33 +55,6 @@ Scenario checkpointless(Scenario s, std::int64_t replicas, Placement placement, 
   s.recovery.checkpointless.placement = placement;
   s.recovery.checkpointless.transfer_h = transfer_h;
   return s;
-}
-
-void expect_identical(const ReplicationResult& a, const ReplicationResult& b) {
-  EXPECT_EQ(a.wall_h, b.wall_h);
-  EXPECT_EQ(a.goodput, b.goodput);
-  EXPECT_EQ(a.interruptions, b.interruptions);
-  EXPECT_EQ(a.repairs, b.repairs);
-  EXPECT_EQ(a.spare_waits, b.spare_waits);
-  EXPECT_EQ(a.recoveries, b.recoveries);
-  EXPECT_EQ(a.peer_recoveries, b.peer_recoveries);
-  EXPECT_EQ(a.fallbacks, b.fallbacks);
-  EXPECT_EQ(a.second_faults, b.second_faults);
-  EXPECT_EQ(a.second_fault_fallbacks, b.second_fault_fallbacks);
-  EXPECT_EQ(a.recovery_h, b.recovery_h);
-  EXPECT_EQ(a.interruptions_by_cause, b.interruptions_by_cause);
-  for (std::size_t k = 0; k < kBucketCount; ++k) {
-    EXPECT_EQ(a.buckets_h[k], b.buckets_h[k]) << kBucketNames[k];
-  }
-}
-
-// The buckets partition the wall time, and the productive bucket is the work.
-void expect_exact_accounting(const Scenario& s, const ReplicationResult& r) {
-  EXPECT_NEAR(r.bucket_sum(), r.wall_h, 1e-9 * r.wall_h);
-  EXPECT_EQ(r.bucket(Bucket::kProductive), s.job.work_h);
-  for (std::size_t k = 0; k < kBucketCount; ++k) {
-    EXPECT_GE(r.buckets_h[k], 0.0) << kBucketNames[k];
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,8 +558,7 @@ Scenario everything(const std::string& strategy, PersistOverlap overlap) {
 }
 
 TEST(EveryStrategy, BucketsAddUpToTheWallTimeAndProductiveIsTheWork) {
-  for (const std::string strategy :
-       {"hot_spare", "checkpointless", "requeue", "elastic"}) {
+  for (const std::string strategy : {"hot_spare", "checkpointless", "requeue", "elastic"}) {
     for (const PersistOverlap overlap : {PersistOverlap::kStall, PersistOverlap::kSkip}) {
       SCOPED_TRACE(strategy);
       SCOPED_TRACE(overlap == PersistOverlap::kStall ? "stall" : "skip");
