@@ -33,7 +33,11 @@ void print_auto_interval(std::ostream& out, const models::Scenario& s) {
     return;
   }
   if (const auto& search = s.checkpoint.interval_search) {
-    if (search->minimum_resolved) {
+    if (search->multiple_of_h > 0.0) {
+      out << "the simulated best multiple of memory.interval ("
+          << human_duration(search->multiple_of_h) << ")"
+          << (search->minimum_resolved ? "" : ", the wall time is flat around it");
+    } else if (search->minimum_resolved) {
       out << "simulated optimum +/- " << human_duration(search->standard_error_h);
     } else {
       out << "simulated, the wall time is flat around it";
@@ -142,9 +146,13 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
     out << ", write " << human_duration(s.checkpoint.write_h);
     if (s.checkpoint.persist_h > 0.0) {
       out << " blocking + persist " << human_duration(s.checkpoint.persist_h)
-          << " in the background ("
-          << (s.checkpoint.overlap == models::PersistOverlap::kStall ? "stall" : "skip")
-          << " when the next is due first)\n";
+          << " in the background";
+      if (s.checkpoint.memory) {
+        out << " (done before the next persistent write)\n";  // shorter than the interval
+      } else {
+        out << " (" << (s.checkpoint.overlap == models::PersistOverlap::kStall ? "stall" : "skip")
+            << " when the next is due first)\n";
+      }
     } else {
       out << " (blocking)\n";
     }

@@ -172,6 +172,9 @@ struct IntervalSearch {
   bool minimum_resolved = true;
   // Not even Daly's optimum finished within montecarlo.max_wall_factor: it is used as it is.
   bool unfinished = false;
+  // Multi-level: the search chose among the multiples of this in-memory interval (the
+  // persistent interval must be one); 0 for the continuous search.
+  double multiple_of_h = 0.0;
   int candidates = 0;             // intervals simulated
   std::int64_t replications = 0;  // per candidate, the same ones for all (common random numbers)
 };

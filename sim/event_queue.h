@@ -12,6 +12,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -63,6 +64,24 @@ class EventQueue {
     heap_push(Entry{time, next_id_++, slot, s.generation});
     ++live_;
     return EventHandle(slot, s.generation);
+  }
+
+  // One recurring event whose time moves, such as a failure clock's next failure: `event`
+  // goes to `time` (infinity: none), and the heap is touched only when that time changed, which
+  // the common call (the time stays where it was) avoids.
+  struct Moving {
+    EventHandle handle;
+    double time = std::numeric_limits<double>::infinity();
+  };
+  void move(Moving& event, double time, Payload payload) {
+    if (pending(event.handle)) {
+      if (time == event.time) return;
+      cancel(event.handle);
+    }
+    event.time = time;
+    if (time != std::numeric_limits<double>::infinity()) {
+      event.handle = schedule_at(time, std::move(payload));
+    }
   }
 
   EventHandle schedule_in(double delay, Payload payload) {

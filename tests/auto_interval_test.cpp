@@ -15,6 +15,7 @@
 
 #include "models/daly.h"
 #include "models/monte_carlo.h"
+#include "models/repair/repair_distribution.h"
 #include "models/scenario_loader.h"
 #include "sim/config.h"
 #include "sim/format.h"
@@ -60,6 +61,46 @@ TEST(AutoInterval, WeibullInfantMortalityChoosesAShorterIntervalThanDaly) {
   EXPECT_LT(z_score(a, a.daly_exact_h), -3.0)
       << "chosen " << a.interval_h * 60 << " min +/- " << a.search.standard_error_h * 60
       << ", exact Daly " << a.daly_exact_h * 60 << " min";
+  EXPECT_LT(a.mean_wall_h - a.daly_exact_mean_wall_h, -3.0 * a.wall_difference_se_h);
+}
+
+// Multi-level (checkpoint.memory): the persistent interval is searched among the multiples
+// of the in-memory one. Two limits with known answers, in Daly's setting (unlimited spares,
+// instant repair; 512 nodes, system MTBF 4 h):
+Scenario multilevel_auto(std::int64_t copies, double memory_write_h) {
+  Scenario s;
+  s.cluster.nodes = 512;
+  s.cluster.spares = std::int64_t{1} << 40;
+  s.cluster.failure.node_mtbf_h = 4.0 * 512;
+  s.cluster.repair.distribution = exponential_repair(1e-9);
+  s.job.work_h = 200.0;
+  s.checkpoint.interval_auto = true;
+  s.checkpoint.write_h = 5.0 / 60;
+  s.checkpoint.memory = MemoryLevelSpec{2.0 / 60, memory_write_h, copies, 1.0 / 60};
+  s.recovery.restart_h = 5.0 / 60;
+  s.recovery.load_h = 10.0 / 60;
+  return s;
+}
+
+// - every copy lost with its node (one copy each) and free in-memory writes: the in-memory
+//   level is never restored from and costs nothing, so this is Daly's model with the
+//   persistent interval, and the search lands on Daly's exact optimum (to within the flat
+//   bottom of the wall time: never measurably worse than it on the same replications);
+TEST(AutoInterval, MultiLevelWhoseCopiesAreAlwaysLostFindsDalysOptimum) {
+  const AutoInterval a = optimise_interval(multilevel_auto(1, 0.0));
+  ASSERT_GT(a.search.multiple_of_h, 0.0);
+  const double k = a.interval_h / a.search.multiple_of_h;
+  EXPECT_DOUBLE_EQ(k, std::round(k));
+  EXPECT_NEAR(std::log(a.interval_h / a.daly_exact_h), 0.0, 0.25)
+      << "chosen " << a.interval_h * 60 << " min, exact Daly " << a.daly_exact_h * 60 << " min";
+  EXPECT_LT(a.mean_wall_h - a.daly_exact_mean_wall_h, 3.0 * a.wall_difference_se_h + 1e-12);
+}
+
+// - copies that always survive (one group of every node): every recovery restores from
+//   memory, a persistent checkpoint is pure cost, and the search makes them as rare as it can.
+TEST(AutoInterval, MultiLevelWhoseCopiesAlwaysSurviveMakesPersistentCheckpointsRare) {
+  const AutoInterval a = optimise_interval(multilevel_auto(512, 1.0 / 60));
+  EXPECT_GT(a.interval_h, 10.0 * a.daly_exact_h);
   EXPECT_LT(a.mean_wall_h - a.daly_exact_mean_wall_h, -3.0 * a.wall_difference_se_h);
 }
 

@@ -142,10 +142,11 @@ TEST(CheckpointSchedule, ResumingOnAnUnwrittenBoundaryWritesItFirst) {
 }
 
 CheckpointSchedule MultiLevel(double work, double interval, double write, double memory_interval,
-                              double memory_write) {
+                              double memory_write, double persist = 0.0) {
   CheckpointSpec spec;
   spec.interval_h = interval;
   spec.write_h = write;
+  spec.persist_h = persist;
   spec.memory = MemoryLevelSpec{memory_interval, memory_write, 2, 0.0};
   return CheckpointSchedule(work, spec);
 }
@@ -192,6 +193,29 @@ TEST(MultiLevelSchedule, EqualWritesCutLikeOneLevelOnTheFineGrid) {
       EXPECT_NEAR(x.checkpoint_h, y.checkpoint_h, 1e-12) << e;
       EXPECT_NEAR(x.partial_h, y.partial_h, 1e-12) << e;
     }
+  }
+}
+
+TEST(MultiLevelSchedule, AsyncPersistentCheckpointIsDurableOnlyAfterItsPersist) {
+  // Persistent boundaries 3, 6, 9, persisting for 0.8 h after their 0.5 h write; the in-memory
+  // level is unchanged by it: no write takes longer, nothing stalls.
+  const auto p = MultiLevel(10.0, 3.0, 0.5, 1.0, 0.1, 0.8);
+  const auto blocking = MultiLevel(10.0, 3.0, 0.5, 1.0, 0.1);
+  const auto s = p.stretch(0.0, 0);
+  EXPECT_DOUBLE_EQ(p.time_to_finish(s), blocking.time_to_finish(blocking.stretch(0.0, 0)));
+  // Boundary 3's write ends at 3 + 2 x 0.1 + 0.5 = 3.7 h; it is durable from 4.5 h on.
+  EXPECT_EQ(p.cut(s, 4.4).written, 3);
+  EXPECT_EQ(p.cut(s, 4.4).durable, -1);
+  EXPECT_EQ(p.cut(s, 4.6).durable, 3);
+  // Boundary 6's write ends at 6 + 4 x 0.1 + 2 x 0.5 = 7.4 h: until 8.2 h boundary 3 is the
+  // durable one.
+  EXPECT_EQ(p.cut(s, 8.1).durable, 3);
+  EXPECT_EQ(p.cut(s, 8.3).durable, 6);
+  for (double e = 0.0; e < 12.0; e += 0.05) {  // otherwise the cut is the blocking one
+    const auto x = blocking.cut(blocking.stretch(0.0, 0), e), y = p.cut(s, e);
+    EXPECT_EQ(x.written, y.written) << e;
+    EXPECT_NEAR(x.reached, y.reached, 1e-12) << e;
+    EXPECT_LE(y.durable, x.durable) << e;
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -30,6 +31,32 @@ TEST(EventQueue, EqualTimesPopInSchedulingOrder) {
   ASSERT_EQ(order.size(), 101u);
   EXPECT_EQ(order.front(), -1);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i) + 1], i);
+}
+
+// A moving event keeps one pending entry: moving it to the same time keeps its place among
+// equal times (no new entry), a new time replaces it, infinity removes it.
+TEST(EventQueue, MovingEventHasOneEntryAtItsLatestTime) {
+  EventQueue<int> q;
+  EventQueue<int>::Moving m;
+  q.move(m, 2.0, 1);
+  q.schedule_at(2.0, 2);
+  q.move(m, 2.0, 1);  // unchanged: still ahead of the other event at 2.0
+  EXPECT_EQ(q.size(), 2u);
+  std::vector<int> order;
+  while (auto e = q.pop()) order.push_back(e->payload);
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+
+  q.move(m, 5.0, 7);
+  q.move(m, 3.0, 8);
+  EXPECT_EQ(q.size(), 1u);
+  auto e = q.pop();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->time, 3.0);
+  EXPECT_EQ(e->payload, 8);
+
+  q.move(m, 4.0, 9);  // fired: scheduled again
+  q.move(m, std::numeric_limits<double>::infinity(), 9);
+  EXPECT_TRUE(q.empty());
 }
 
 TEST(EventQueue, CancelledEventNeverFires) {

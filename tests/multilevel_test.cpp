@@ -59,6 +59,31 @@ TEST(MultiLevel, ASingleCopyIsLostWithItsNodeSoEveryRecoveryFallsBack) {
   }
 }
 
+// Asynchronous persistent checkpoints: with a single copy every recovery falls back to the
+// last durable checkpoint, and with every boundary persistent (ratio 1) and equal writes that is
+// exactly the single-level asynchronous policy, replication by replication.
+TEST(MultiLevel, AsyncPersistWithEveryCopyLostIsTheSingleLevelAsyncPolicy) {
+  Scenario multi = multilevel_scenario(2.0, 30 * kMin, 1, 1);
+  multi.checkpoint.memory->write_h = multi.checkpoint.write_h;
+  multi.checkpoint.persist_h = 20 * kMin;
+  Scenario single = multi;
+  single.checkpoint.memory.reset();
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    const ReplicationResult a = simulate_replication(multi, 5, i),
+                            b = simulate_replication(single, 5, i);
+    ASSERT_NEAR(a.wall_h, b.wall_h, 1e-9 * b.wall_h) << "replication " << i;
+    ASSERT_EQ(a.fallbacks, a.recoveries);
+  }
+  // And the persist matters: a blocking persistent level loses less on each fallback.
+  Scenario blocking = multi;
+  blocking.checkpoint.persist_h = 0.0;
+  const RunSummary async_sum = summarize(multi, run_replications(multi, RunOptions{400, 9, 0, {}}));
+  const RunSummary blocking_sum =
+      summarize(blocking, run_replications(blocking, RunOptions{400, 9, 0, {}}));
+  EXPECT_GT(async_sum.bucket_mean_h[static_cast<std::size_t>(Bucket::kLost)],
+            blocking_sum.bucket_mean_h[static_cast<std::size_t>(Bucket::kLost)]);
+}
+
 TEST(MultiLevel, PairsFallBackOnlyWhenBothNodesOfAPairFailBetweenWrites) {
   // Pairs of 512 nodes: a fallback needs a second failure on the one partner of an earlier
   // failed node before the next in-memory write, so fallbacks are rare but happen.

@@ -65,6 +65,7 @@ class WallTimes {
     return x_best;
   }
   int candidates() const { return static_cast<int>(cache_.size()); }
+  bool simulated(double x) const { return cache_.contains(x); }
 
  private:
   std::vector<double> simulate(double x) {
@@ -187,6 +188,86 @@ GridFit fit_grid(WallTimes& f, double centre) {
   return {centre + v, std::sqrt(ss * static_cast<double>(n - 1) / static_cast<double>(n)), true};
 }
 
+// Multi-level: the persistent interval is a multiple k of the in-memory one, so the search
+// runs over k on the same replications: from Daly's interval it doubles (or halves) k while
+// the mean wall time falls, then narrows the bracket by ternary search on the integers (the
+// wall time is unimodal in k as it is in the interval).
+std::int64_t best_multiple(WallTimes& f, double unit_h, std::int64_t k0, std::int64_t k_min,
+                           std::int64_t k_max) {
+  const auto mean = [&](std::int64_t k) {
+    return f.mean(std::log(static_cast<double>(k) * unit_h));
+  };
+  std::int64_t lo = k0, hi = k0;
+  if (k0 < k_max && mean(std::min(2 * k0, k_max)) < mean(k0)) {
+    lo = k0;
+    hi = std::min(2 * k0, k_max);
+    while (hi < k_max && mean(std::min(2 * hi, k_max)) < mean(hi)) {
+      lo = hi;
+      hi = std::min(2 * hi, k_max);
+    }
+    hi = std::min(2 * hi, k_max);
+  } else {
+    hi = std::min(2 * k0, k_max);
+    while (lo > k_min && mean(std::max(k_min, lo / 2)) < mean(lo)) {
+      hi = lo;
+      lo = std::max(k_min, lo / 2);
+    }
+    lo = std::max(k_min, lo / 2);
+  }
+  while (hi - lo > 2) {
+    const std::int64_t a = lo + (hi - lo) / 3, b = hi - (hi - lo) / 3;
+    if (mean(a) < mean(b)) {
+      hi = b;
+    } else {
+      lo = a;
+    }
+  }
+  std::int64_t best = lo;
+  for (std::int64_t k = lo + 1; k <= hi; ++k) {
+    if (mean(k) < mean(best)) best = k;
+  }
+  return best;
+}
+
+// optimise_interval for a multi-level scenario: the best multiple of the in-memory interval.
+AutoInterval optimise_multiple(WallTimes& f, const Scenario& base,
+                               const IntervalSearchOptions& options, AutoInterval out) {
+  const double unit = base.checkpoint.memory->interval_h;
+  // An asynchronous persist must end before the next persistent write (memory_level.cpp).
+  const auto k_min = static_cast<std::int64_t>(base.checkpoint.persist_h / unit) + 1;
+  const auto k_max = std::max(k_min, static_cast<std::int64_t>(base.job.work_h / unit));
+  const auto k0 = std::clamp<std::int64_t>(std::llround(out.daly_exact_h / unit), k_min, k_max);
+  const auto x = [&](std::int64_t k) { return std::log(static_cast<double>(k) * unit); };
+  out.search.multiple_of_h = unit;
+  out.search.replications = options.replications;
+  if (!std::isfinite(f.mean(x(k0)))) {
+    out.interval_h = static_cast<double>(k0) * unit;
+    out.search.minimum_resolved = false;
+    out.search.unfinished = true;
+    out.search.candidates = f.candidates();
+    out.mean_wall_h = out.daly_exact_mean_wall_h = kInfinity;
+    return out;
+  }
+  const std::int64_t k = best_multiple(f, unit, k0, k_min, k_max);
+  out.interval_h = static_cast<double>(k) * unit;
+  // Resolved when both neighbours were simulated and are worse; the error is then below one
+  // step of the grid, which is what the search can tell apart.
+  const auto simulated_worse = [&](std::int64_t j) {
+    return j < k_min || j > k_max || (f.simulated(x(j)) && f.mean(x(j)) > f.mean(x(k)));
+  };
+  out.search.minimum_resolved = simulated_worse(k - 1) && simulated_worse(k + 1);
+  out.search.standard_error_h = 0.0;
+  out.search.candidates = f.candidates();
+  out.mean_wall_h = f.mean(x(k));
+  out.daly_exact_mean_wall_h = f.mean(x(k0));
+  std::vector<double> difference(f.at(x(k)).size());
+  for (std::size_t i = 0; i < difference.size(); ++i) {
+    difference[i] = f.at(x(k))[i] - f.at(x(k0))[i];
+  }
+  out.wall_difference_se_h = sim::summarize(difference).std_error;
+  return out;
+}
+
 }  // namespace
 
 AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions& options) {
@@ -200,6 +281,7 @@ AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions
   out.daly_exact_h = daly::exact_optimal_interval(m, delta);
 
   WallTimes f(base, options);
+  if (base.checkpoint.memory) return optimise_multiple(f, base, options, out);
   // Intervals beyond the work are all one segment (no checkpoint): the same wall time. The
   // optimum can be far above Daly's, e.g. when recoveries rarely roll back (checkpointless).
   const double x_max = std::log(base.job.work_h);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "models/config_values.h"
+#include "sim/format.h"
 
 namespace goodsim::models {
 
@@ -27,13 +28,10 @@ MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointS
   }
   r.finish();
 
-  // The persistent level must sit on the in-memory grid, and be blocking: the grid arithmetic
-  // of models/checkpoint/schedule.cpp assumes both.
-  if (persistent.interval_auto) {
-    throw node.error(
-        "checkpoint.memory needs an explicit checkpoint.interval (a multiple of "
-        "memory.interval), not 'auto'");
-  }
+  // The persistent level must sit on the in-memory grid: the grid arithmetic
+  // of models/checkpoint/schedule.cpp assumes it.
+  // `interval: auto` searches the multiples of memory.interval (models/checkpoint/auto_interval.h).
+  if (persistent.interval_auto) return m;
   const double ratio = persistent.interval_h / m.interval_h;
   if (!(persistent.interval_h > 0.0) || std::abs(ratio - std::round(ratio)) > 1e-9 * ratio ||
       std::round(ratio) < 1.0) {
@@ -42,10 +40,14 @@ MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointS
         "one), got " +
         interval.describe());
   }
-  if (persistent.persist_h > 0.0) {
-    throw node.error(
-        "checkpoint.memory needs blocking persistent checkpoints (checkpoint.persist "
-        "0): the in-memory level is the fast one");
+  // Multi-level persists do not overlap: the next persistent write starts after the previous
+  // persist, as on any real system whose persist is shorter than the interval.
+  if (!(persistent.persist_h < persistent.interval_h)) {
+    throw node.error("checkpoint.persist (" + sim::human_duration(persistent.persist_h) +
+                     ") must be shorter than checkpoint.interval (" +
+                     sim::human_duration(persistent.interval_h) +
+                     ") with checkpoint.memory: each persistent checkpoint finishes persisting "
+                     "before the next one is written");
   }
   return m;
 }

@@ -34,6 +34,7 @@ CheckpointSchedule::CheckpointSchedule(double work_h, const CheckpointSpec& spec
                                                                             : work_h),
       write_h_(spec.write_h),
       persist_h_(spec.memory ? 0.0 : spec.persist_h),
+      memory_persist_h_(spec.memory ? spec.persist_h : 0.0),
       overlap_(spec.overlap),
       ratio_(persistent_ratio(spec)),
       memory_write_h_(spec.memory ? spec.memory->write_h : spec.write_h),
@@ -108,6 +109,11 @@ CheckpointSchedule::Cut CheckpointSchedule::cut_multilevel(const Stretch& s,
   }
   const std::int64_t persistent_m = c.written < 0 ? -1 : c.written / ratio_ * ratio_;
   c.durable = persistent_m >= s.first ? persistent_m : -1;
+  // An asynchronous persist makes the newest persistent checkpoint durable `persist` after its
+  // write; the one before it is durable by then (the loader keeps persist below the interval).
+  if (c.durable >= 0 && elapsed_h < write_start(persistent_m) + write_h_ + memory_persist_h_) {
+    c.durable = persistent_m - ratio_ >= s.first ? persistent_m - ratio_ : -1;
+  }
   return c;
 }
 

@@ -8,8 +8,9 @@
 //
 // Multi-level (`checkpoint.memory`): boundaries sit on the in-memory grid; every k-th one,
 // k = interval / memory.interval, is persistent and costs `write`, the others `memory.write`.
-// Persistent writes are blocking then. `written` reports the last boundary of either level,
-// `durable` the last persistent one.
+// A persistent checkpoint may persist in the background for `persist` after its write (shorter
+// than the interval: no overlap). `written` reports the last boundary of either level,
+// `durable` the last persistent one whose persist completed.
 //
 // Between two interruptions the job computes one *stretch*: from a progress position, at a
 // speed (1 = full size; elastic jobs run slower), writing every boundary it passes. Nothing
@@ -101,7 +102,8 @@ class CheckpointSchedule {
   double work_h_;
   double interval_h_;
   double write_h_;
-  double persist_h_;
+  double persist_h_;         // single-level
+  double memory_persist_h_;  // multi-level: the persistent checkpoints' background persist
   PersistOverlap overlap_;
   std::int64_t ratio_ = 0;  // multi-level: boundaries per persistent checkpoint; 0 = single
   double memory_write_h_ = 0.0;

@@ -2,7 +2,7 @@
 // Recovery strategies as plug-ins (docs/model.md, "recovery strategies";
 // docs/adding-a-strategy.md).
 //
-// The replication engine (models/replication.cpp) owns what every strategy shares: failures,
+// The replication engine (models/engine/) owns what every strategy shares: failures,
 // slots, the spare pool, repairs, the recovery phases and their booking. A strategy answers
 // the few questions on which strategies differ, through the interface below, and lives in one
 // file of this folder with its reader; registry.cpp lists them by name. The engine's defaults
