@@ -1,5 +1,7 @@
 #include "models/replication.h"
 
+#include "models/engine/failure_path_inl.h"
+#include "models/engine/recovery_plan_inl.h"
 #include "models/engine/replication_engine.h"
 #include "models/recovery/strategy.h"
 

@@ -1,3 +1,5 @@
+#include "models/engine/failure_path_inl.h"
+#include "models/engine/recovery_plan_inl.h"
 #include "models/engine/replication_engine.h"
 
 #include <algorithm>

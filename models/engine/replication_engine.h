@@ -1,12 +1,14 @@
 #pragma once
 // The replication engine: one replication (docs/model.md) as a state machine over the kernel's
-// stochastic events. Its member functions live in this folder by concern, each file
-// instantiating its own for both kFull:
-//   replication_engine.cpp  the run loop, failures and what an interruption keeps
-//   recovery_plan.cpp       a recovery's plan: acquiring nodes, restoring, computing
-//   planned_stops.cpp       planned maintenance stops and slow-node evictions (saves)
-//   corruption.cpp          silent data corruption
-//   slow_pace.cpp           slow nodes and the pace they set
+// stochastic events. Its member functions live in this folder by concern:
+//   failure_path_inl.h   the run loop, failures and what an interruption keeps
+//   recovery_plan_inl.h  a recovery's plan: acquiring nodes, restoring, computing
+//   planned_stops.cpp    planned maintenance stops and slow-node evictions (saves)
+//   corruption.cpp       silent data corruption
+//   slow_pace.cpp        slow nodes and the pace they set
+// The first two run on every failure: they are inline, in headers, so that the compiler sees
+// the failure path whole, as it would in the class body. The rare events' handlers are
+// compiled once, in their own files, which instantiate them for both kFull.
 // A strategy's own semantics stay in models/recovery/ (strategy.h): the engine names none.
 
 #include <algorithm>
@@ -96,7 +98,7 @@ class Replication {
   ReplicationResult run();
 
  private:
-  // The run loop, failures and what an interruption keeps (replication_engine.cpp).
+  // The run loop, failures and what an interruption keeps (failure_path_inl.h).
   void dispatch(double t, EventKind kind);
   void schedule_failure();
   void on_failure(double t);
@@ -163,7 +165,7 @@ class Replication {
   void finish(double t);
   void censor(double t);
 
-  // A recovery's plan: acquiring nodes, restoring, computing (recovery_plan.cpp).
+  // A recovery's plan: acquiring nodes, restoring, computing (recovery_plan_inl.h).
   void begin_recovery(double t, double detect_h);
   [[gnu::noinline]] void release_all_slots();
   void try_fill(double t);
@@ -176,6 +178,11 @@ class Replication {
     if (fill_pending_ && plan_.fill <= now) take_fill();
   }
   void take_fill();
+  // Whether a tracked slot has no node (its node failed, or the job gave all back).
+  bool slot_empty(std::int64_t slot) const {
+    return (kFull && released_) || occupied_[static_cast<std::size_t>(slot)] == 0;
+  }
+  std::span<const std::int64_t> filling_slots();
   void plan_fill(double fill);
   // How the current recovery restores the job's state (the strategy's answer).
   RestorePhase restore_phase() const {
@@ -225,8 +232,10 @@ class Replication {
   sim::PickStream picks_;        // slot and cause picks, apart from the failure times
   const bool slot_aware_;        // slots tracked one by one (failure domains, shards need it)
   const double nodes_d_;
-  std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_
+  std::vector<std::uint8_t> occupied_;    // per slot, only when slot_aware_ (see released_)
   std::vector<std::int64_t> empty_list_;  // emptied slots awaiting the fill
+  bool released_ = false;                 // requeue: every slot given back, awaiting the fill
+  std::vector<std::int64_t> all_slots_;   // 0 .. nodes-1, made for the first such fill
   static constexpr std::span<const std::int64_t> none_{};
   std::vector<double> cause_cdf_;
   std::optional<MemoryLevel> memory_;  // multi-level only
@@ -275,8 +284,5 @@ class Replication {
   } corruption_;
   ReplicationResult result_;
 };
-
-extern template class Replication<true>;
-extern template class Replication<false>;
 
 }  // namespace goodsim::models::engine

@@ -1,3 +1,5 @@
+#include "models/engine/failure_path_inl.h"
+#include "models/engine/recovery_plan_inl.h"
 #include "models/engine/replication_engine.h"
 
 namespace goodsim::models::engine {
@@ -9,8 +11,7 @@ void Replication<kFull>::on_slow_onset(double t) {
   settle(t);
   queue_.schedule_at(slow_->next_onset(t), EventKind::kSlowOnset);
   const std::int64_t slot = slow_->pick_slot();
-  const bool empty = slot_aware_ ? occupied_[static_cast<std::size_t>(slot)] == 0
-                                 : slow_->lands_on_empty(empty_slots_);
+  const bool empty = slot_aware_ ? slot_empty(slot) : slow_->lands_on_empty(empty_slots_);
   if (empty || slow_->holds(slot)) return;
   slow_->begin(t, slot);
   ++result_.slow_episodes;

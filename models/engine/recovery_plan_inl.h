@@ -1,3 +1,9 @@
+#pragma once
+// The replication engine's recovery plan: acquiring nodes, restoring, computing. Every failure
+// runs it: inline, as failure_path_inl.h.
+
+#include <numeric>
+
 #include "models/engine/replication_engine.h"
 
 #include <algorithm>
@@ -9,7 +15,7 @@ namespace goodsim::models::engine {
 // passes `fill` (see settle): until then a further failure may restart recovery and need
 // more of them.
 template <bool kFull>
-void Replication<kFull>::plan_fill(double fill) {
+inline void Replication<kFull>::plan_fill(double fill) {
   fill_pending_ = empty_slots_ > 0;
   plan_.fill = fill;
   const bool swaps = empty_slots_ > 0 && !(kFull && entry_.from_scheduler);
@@ -20,7 +26,7 @@ void Replication<kFull>::plan_fill(double fill) {
 // Restores state from `from` (`restore` says how long and in which bucket), then computes
 // at `speed`.
 template <bool kFull>
-void Replication<kFull>::plan_compute(double from, RestorePhase restore, double speed) {
+inline void Replication<kFull>::plan_compute(double from, RestorePhase restore, double speed) {
   plan_.restore = restore.bucket;
   plan_.compute_start = from + restore.hours;
   // Multi-level: the boundary restored from is written, whichever level held it.
@@ -44,9 +50,10 @@ void Replication<kFull>::plan_compute(double from, RestorePhase restore, double 
 }
 
 template <bool kFull>
-void Replication<kFull>::take_fill() {
+inline void Replication<kFull>::take_fill() {
   if (!kFull || !entry_.from_scheduler) pool_.take(empty_slots_);  // else the scheduler's
   empty_slots_ = 0;
+  if (kFull) released_ = false;
   for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
   empty_list_.clear();
   fill_pending_ = false;
@@ -54,7 +61,7 @@ void Replication<kFull>::take_fill() {
 
 // Books the plan's phases in [plan_.start, t) into their buckets.
 template <bool kFull>
-void Replication<kFull>::book_phases(double t) {
+inline void Replication<kFull>::book_phases(double t) {
   const auto span = [t](double from, double to) { return std::max(0.0, std::min(t, to) - from); };
   result_.bucket(plan_.hold) += span(plan_.start, plan_.detect_end);
   result_.bucket(plan_.acquire) += span(plan_.detect_end, plan_.fill);
@@ -64,7 +71,7 @@ void Replication<kFull>::book_phases(double t) {
 
 // Recovery starts over from detection (which takes `detect_h`).
 template <bool kFull>
-void Replication<kFull>::begin_recovery(double t, double detect_h) {
+inline void Replication<kFull>::begin_recovery(double t, double detect_h) {
   queue_.cancel(spares_event_);
   fill_committed_ = false;
   recovery_waited_ = false;
@@ -94,15 +101,15 @@ void Replication<kFull>::release_all_slots() {
   if (sdc_pending_) corruption_.node_gone = true;  // the corrupting node went back too
   empty_slots_ = s_.cluster.nodes;
   if (!slot_aware_) return;
+  // In O(slots emptied so far), not O(nodes): while released_ every slot reads as empty, and
+  // occupied_ already says how they stand once the fresh node set fills them all.
+  for (const std::int64_t slot : empty_list_) occupied_[static_cast<std::size_t>(slot)] = 1;
   empty_list_.clear();
-  for (std::int64_t i = 0; i < s_.cluster.nodes; ++i) {
-    occupied_[static_cast<std::size_t>(i)] = 0;
-    empty_list_.push_back(i);
-  }
+  released_ = true;
 }
 
 template <bool kFull>
-void Replication<kFull>::on_spares_check(double t) {
+inline void Replication<kFull>::on_spares_check(double t) {
   if (!degraded_) return try_fill(t);
   pool_.refresh(t);
   if (pool_.size() >= empty_slots_) return regrow(t);
@@ -112,7 +119,7 @@ void Replication<kFull>::on_spares_check(double t) {
 // Fills at `t` if the pool suffices; otherwise waits for the next repair completion (an
 // elastic job runs on its surviving data-parallel groups meanwhile).
 template <bool kFull>
-void Replication<kFull>::try_fill(double t) {
+inline void Replication<kFull>::try_fill(double t) {
   pool_.refresh(t);
   if (pool_.size() >= empty_slots_) {
     plan_fill(t);
@@ -148,7 +155,7 @@ void Replication<kFull>::wait_for_spares(double t) {
 // Enough spares have come back to a job computing degraded: it regrows to full size,
 // keeping its progress, swaps the nodes in and reconfigures (the strategy's regrow phase).
 template <bool kFull>
-void Replication<kFull>::regrow(double t) {
+inline void Replication<kFull>::regrow(double t) {
   if (t < plan_.compute_start) {
     // The shrunken job is still restarting and loading its checkpoint: it has no progress in
     // memory to keep, and the returning nodes need the checkpoint too. Regrowing here used
@@ -177,35 +184,23 @@ void Replication<kFull>::regrow(double t) {
 // The new nodes' clocks start at the fill. The fill is certain once no failure can come
 // before it; only then do the nodes enter (a failure first would restart recovery).
 template <bool kFull>
-void Replication<kFull>::commit_fill_if_certain() {
+inline void Replication<kFull>::commit_fill_if_certain() {
   if (clock_ignores_entries_ || fill_committed_ || !fill_pending_) return;
   if (clock_->next_failure() < plan_.fill) return;
-  enter_clocks(plan_.fill, empty_list_, empty_slots_);
+  enter_clocks(plan_.fill, filling_slots(), empty_slots_);
   fill_committed_ = true;
   schedule_failure();
 }
 
-template void Replication<true>::plan_fill(double fill);
-template void Replication<true>::plan_compute(double from, RestorePhase restore, double speed);
-template void Replication<true>::take_fill();
-template void Replication<true>::book_phases(double t);
-template void Replication<true>::begin_recovery(double t, double detect_h);
-template void Replication<true>::release_all_slots();
-template void Replication<true>::on_spares_check(double t);
-template void Replication<true>::try_fill(double t);
-template void Replication<true>::wait_for_spares(double t);
-template void Replication<true>::regrow(double t);
-template void Replication<true>::commit_fill_if_certain();
-template void Replication<false>::plan_fill(double fill);
-template void Replication<false>::plan_compute(double from, RestorePhase restore, double speed);
-template void Replication<false>::take_fill();
-template void Replication<false>::book_phases(double t);
-template void Replication<false>::begin_recovery(double t, double detect_h);
-template void Replication<false>::release_all_slots();
-template void Replication<false>::on_spares_check(double t);
-template void Replication<false>::try_fill(double t);
-template void Replication<false>::wait_for_spares(double t);
-template void Replication<false>::regrow(double t);
-template void Replication<false>::commit_fill_if_certain();
+// The slots the fill fills: the emptied ones, or every slot after a release.
+template <bool kFull>
+std::span<const std::int64_t> Replication<kFull>::filling_slots() {
+  if (!(kFull && released_)) return empty_list_;
+  if (all_slots_.empty()) {
+    all_slots_.resize(static_cast<std::size_t>(s_.cluster.nodes));
+    std::iota(all_slots_.begin(), all_slots_.end(), std::int64_t{0});
+  }
+  return all_slots_;
+}
 
 }  // namespace goodsim::models::engine

@@ -1,3 +1,9 @@
+#pragma once
+// The replication engine's run loop, failures and interruptions: the member functions every
+// failure runs, with recovery_plan_inl.h. Defined inline in headers, as if in the class body,
+// so that the compiler inlines the failure path as one piece; each engine file includes them
+// (models/engine/replication_engine.h lists the files).
+
 #include "models/engine/replication_engine.h"
 
 #include <algorithm>
@@ -7,8 +13,8 @@
 namespace goodsim::models::engine {
 
 template <bool kFull>
-Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index,
-                                ReplicationOptions o)
+inline Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, std::uint64_t index,
+                                       ReplicationOptions o)
     : s_(s),
       options_(o),
       entry_(find_strategy(s.recovery.strategy)),
@@ -48,7 +54,7 @@ Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, std::uint
 }
 
 template <bool kFull>
-ReplicationResult Replication<kFull>::run() {
+inline ReplicationResult Replication<kFull>::run() {
   stretch_ = checkpoints_.stretch(0.0, 0);  // computing from t = 0: nothing to restore
   plan_.done = stretch_h_ = checkpoints_.time_to_finish(stretch_);
   schedule_failure();
@@ -77,7 +83,7 @@ ReplicationResult Replication<kFull>::run() {
 }
 
 template <bool kFull>
-void Replication<kFull>::dispatch(double t, EventKind kind) {
+inline void Replication<kFull>::dispatch(double t, EventKind kind) {
   switch (kind) {
     case EventKind::kFailure:
       return on_failure(t);
@@ -99,13 +105,13 @@ void Replication<kFull>::dispatch(double t, EventKind kind) {
 // One kernel event for the failure clock's next event, moved only when that time changes
 // (a fill usually leaves it where it was).
 template <bool kFull>
-void Replication<kFull>::schedule_failure() {
+inline void Replication<kFull>::schedule_failure() {
   queue_.move(failure_event_, clock_->next_failure(), EventKind::kFailure);
 }
 
 // Where the job stands at t: its stretch's cut, or nothing computed yet.
 template <bool kFull>
-CheckpointSchedule::Cut Replication<kFull>::cut_at(double t) const {
+inline CheckpointSchedule::Cut Replication<kFull>::cut_at(double t) const {
   if (t > plan_.compute_start) return checkpoints_.cut(stretch_, stretch_time(t));
   return {pos_, pos_, -1, -1, 0.0, 0.0};
 }
@@ -113,7 +119,8 @@ CheckpointSchedule::Cut Replication<kFull>::cut_at(double t) const {
 // Books the plan up to an interruption at t and moves the job's position to what `keep`
 // keeps of the progress reached; the rest, and any write cut short, is lost.
 template <bool kFull>
-void Replication<kFull>::interrupt(double t, const CheckpointSchedule::Cut& cut, Rollback keep) {
+inline void Replication<kFull>::interrupt(double t, const CheckpointSchedule::Cut& cut,
+                                          Rollback keep) {
   book_phases(t);
   if (kFull && t < save_.end) abandon_save(t);
   double reached = pos_, boundary = pos_, partial = 0.0;
@@ -155,7 +162,7 @@ void Replication<kFull>::interrupt(double t, const CheckpointSchedule::Cut& cut,
 
 // A recovery ends when the job computes again (possibly degraded).
 template <bool kFull>
-void Replication<kFull>::close_recovery_if_resumed(double t) {
+inline void Replication<kFull>::close_recovery_if_resumed(double t) {
   if (!recovering_ || t < plan_.compute_start) return;
   recovering_ = false;
   ++result_.recoveries;
@@ -172,7 +179,7 @@ void Replication<kFull>::close_recovery_if_resumed(double t) {
 // An unplanned interruption (a failure, or an SDC detection) at t: the recovery in progress,
 // if any, goes on; otherwise a new one begins.
 template <bool kFull>
-void Replication<kFull>::open_recovery(double t) {
+inline void Replication<kFull>::open_recovery(double t) {
   close_recovery_if_resumed(t);
   if (kFull && t >= plan_.compute_start) planned_restart_ = false;  // computed since the stop
   if (!recovering_) {
@@ -182,7 +189,7 @@ void Replication<kFull>::open_recovery(double t) {
 }
 
 template <bool kFull>
-void Replication<kFull>::on_failure(double t) {
+inline void Replication<kFull>::on_failure(double t) {
   settle(t);
   if (kFull && t < maintenance_end_) return void_during_maintenance();
   std::int64_t slot = kFull && clock_pins_slots_ ? clock_->next_slot() : -1;  // a trace names it
@@ -195,7 +202,7 @@ void Replication<kFull>::on_failure(double t) {
     if (slot < 0) {
       slot = std::min(static_cast<std::int64_t>(picks_.uniform() * nodes_d_), s_.cluster.nodes - 1);
     }
-    hit = occupied_[static_cast<std::size_t>(slot)] != 0;
+    hit = !slot_empty(slot);
   } else if (clock_proposes_ && empty_slots_ > 0) {
     hit = picks_.uniform() * nodes_d_ >= static_cast<double>(empty_slots_);
   }
@@ -239,7 +246,7 @@ void Replication<kFull>::vacate_domain(std::int64_t slot, double t,
   const std::int64_t first = slot / s_.cluster.domain_size * s_.cluster.domain_size;
   const std::int64_t last = std::min(first + s_.cluster.domain_size, s_.cluster.nodes);
   for (std::int64_t i = first; i < last; ++i) {
-    if (!occupied_[static_cast<std::size_t>(i)]) continue;
+    if (slot_empty(i)) continue;
     lose_state(i);
     if (i != slot) clock_->node_left(t, i);  // the failing node's clock has fired
     vacate(i, t, repair);
@@ -251,7 +258,7 @@ void Replication<kFull>::vacate_domain(std::int64_t slot, double t,
 // already restores from storage (or follows a planned stop): the processes restart then,
 // and so the checkpoint policy decides, for this failure and the rest of the recovery.
 template <bool kFull>
-Rollback Replication<kFull>::rollback_after_failure(Handling handling) {
+inline Rollback Replication<kFull>::rollback_after_failure(Handling handling) {
   if (!kFull) return Rollback::kCheckpoint;
   const Keep keep = strategy_->keep_after_failure(handling, result_);
   kept_ = policy_restore_ || planned_restart_ ? Keep::kPolicy : keep;
@@ -270,7 +277,7 @@ Rollback Replication<kFull>::rollback_after_failure(Handling handling) {
 // The node in `slot` loses the state it holds (its process is gone): its in-memory
 // checkpoint copies, and whatever the strategy keeps there.
 template <bool kFull>
-void Replication<kFull>::lose_state(std::int64_t slot) {
+inline void Replication<kFull>::lose_state(std::int64_t slot) {
   if (!kFull) return;
   if (memory_) memory_->lose(slot);
   strategy_->state_lost(slot);
@@ -287,7 +294,7 @@ void Replication<kFull>::restart_clock(double t, std::int64_t slot) {
 // The failure's cause: the traced one, or one picked by share; nullptr when the scenario
 // has no taxonomy.
 template <bool kFull>
-const CauseSpec* Replication<kFull>::draw_cause(int traced) {
+inline const CauseSpec* Replication<kFull>::draw_cause(int traced) {
   if (cause_cdf_.empty()) return nullptr;
   std::size_t i = 0;
   if (traced >= 0) {
@@ -303,7 +310,8 @@ const CauseSpec* Replication<kFull>::draw_cause(int traced) {
 // The node in `slot` (-1 when slots are not tracked) leaves it for repair. Under requeue
 // the scheduler takes the broken node: it never joins this job's pool.
 template <bool kFull>
-void Replication<kFull>::vacate(std::int64_t slot, double t, const RepairDistribution& repair) {
+inline void Replication<kFull>::vacate(std::int64_t slot, double t,
+                                       const RepairDistribution& repair) {
   if (kFull && sdc_pending_ && !corruption_.node_gone) note_departure(slot);
   if (kFull && slow_) slow_node_left(slot);
   if (slot_aware_) {
@@ -316,7 +324,7 @@ void Replication<kFull>::vacate(std::int64_t slot, double t, const RepairDistrib
 }
 
 template <bool kFull>
-void Replication<kFull>::finish(double t) {
+inline void Replication<kFull>::finish(double t) {
   settle(t);
   if (kFull && pool_.idle_spares_fail()) pool_.refresh(t);  // repaired (and paid) as well
   result_.repairs = pool_.repairs();
@@ -336,7 +344,7 @@ void Replication<kFull>::finish(double t) {
 // to t. Its wall time is a lower bound and its goodput (work / t) an upper bound of what a
 // longer run would give.
 template <bool kFull>
-void Replication<kFull>::censor(double t) {
+inline void Replication<kFull>::censor(double t) {
   settle(t);
   if (kFull && pool_.idle_spares_fail()) pool_.refresh(t);
   result_.repairs = pool_.repairs();
@@ -348,8 +356,5 @@ void Replication<kFull>::censor(double t) {
   result_.goodput = s_.job.work_h / t;
   result_.unfinished = true;
 }
-
-template class Replication<true>;
-template class Replication<false>;
 
 }  // namespace goodsim::models::engine
