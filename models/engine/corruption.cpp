@@ -6,17 +6,6 @@
 
 namespace goodsim::models::engine {
 
-// SDC detected: the job restores the last durable checkpoint before the corruption. Those
-// written after it hold corrupted state and are dropped (their boundaries are written
-// again); so are the in-memory copies, all newer than that checkpoint.
-template <bool kFull>
-double Replication<kFull>::roll_back_before_corruption() {
-  durable_ = corruption_.clean;
-  planned_checkpoint_ = corruption_.planned;
-  if (kFull && memory_) memory_->corrupted(durable_);
-  return rollback_position();
-}
-
 // Silent data corruption (docs/model.md). Corruptions arrive at the constant rate
 // nodes / sdc.node_mtbf from a stream of their own; one matters only while the job
 // computes, and only the earliest pending one does: a later one is later in progress, and
@@ -29,11 +18,7 @@ void Replication<kFull>::on_corruption(double t) {
   if (cut.partial_h > 0.0) return;  // writing a checkpoint or stalling: not computing
   sdc_pending_ = true;
   corruption_.progress = cut.reached;
-  // Clean state: the checkpoints durable so far, and the boundary written last if its persist
-  // is still running (interrupt() drops it if an interruption abandons that persist).
-  // Multi-level: only the persistent level survives a corruption.
-  corruption_.clean = std::max(durable_, checkpoints_.multilevel() ? cut.durable : cut.written);
-  corruption_.planned = planned_checkpoint_;
+  corruption_.clean = ledger_.clean_at(cut);
   corruption_.node_gone = false;
   corruption_.slot = slot_aware_
                          ? std::min(static_cast<std::int64_t>(sdc_stream_->uniform() * nodes_d_),
@@ -89,12 +74,10 @@ void Replication<kFull>::on_sdc_detected(double t) {
   begin_recovery(t, 0.0);
 }
 
-template double Replication<true>::roll_back_before_corruption();
 template void Replication<true>::on_corruption(double t);
 template void Replication<true>::cancel_corruption();
 template void Replication<true>::note_departure(std::int64_t slot);
 template void Replication<true>::on_sdc_detected(double t);
-template double Replication<false>::roll_back_before_corruption();
 template void Replication<false>::on_corruption(double t);
 template void Replication<false>::cancel_corruption();
 template void Replication<false>::note_departure(std::int64_t slot);

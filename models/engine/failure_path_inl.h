@@ -33,6 +33,7 @@ inline Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, st
       picks_(seed, index, sim::StreamPurpose::kCauses),
       slot_aware_(needs_slots(s) || clock_pins_slots_),
       nodes_d_(static_cast<double>(s.cluster.nodes)),
+      ledger_(checkpoints_, s.checkpoint, s.cluster.nodes),
       pool_(s.cluster.spares, repair_time_, s.cluster.pool_failures ? failure_.node_mtbf_h : 0.0,
             seed, index) {
   if (s.cluster.sdc) {
@@ -40,7 +41,6 @@ inline Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, st
     sdc_gap_h_ = s.cluster.sdc->node_mtbf_h / nodes_d_;
   }
   if (slot_aware_) occupied_.assign(static_cast<std::size_t>(s.cluster.nodes), 1);
-  if (s.checkpoint.memory) memory_.emplace(s.cluster.nodes, *s.checkpoint.memory);
   if (s.cluster.slow) {
     slow_.emplace(*s.cluster.slow, s.cluster.nodes, eviction_price(), seed, index);
   }
@@ -113,7 +113,8 @@ inline void Replication<kFull>::schedule_failure() {
 template <bool kFull>
 inline CheckpointSchedule::Cut Replication<kFull>::cut_at(double t) const {
   if (t > plan_.compute_start) return checkpoints_.cut(stretch_, stretch_time(t));
-  return {pos_, pos_, -1, -1, 0.0, 0.0};
+  const double at = ledger_.position();
+  return {at, at, -1, -1, 0.0, 0.0};
 }
 
 // Books the plan up to an interruption at t and moves the job's position to what `keep`
@@ -122,40 +123,25 @@ template <bool kFull>
 inline void Replication<kFull>::interrupt(double t, const CheckpointSchedule::Cut& cut,
                                           Rollback keep) {
   book_phases(t);
-  if (kFull && t < save_.end) abandon_save(t);
-  double reached = pos_, boundary = pos_, partial = 0.0;
+  if (kFull && t < save_end_) abandon_save(t);
+  double reached = ledger_.position(), boundary = reached, partial = 0.0;
   if (t > plan_.compute_start) {
     book_slow(t);
     reached = cut.reached;
     boundary = cut.boundary;
     partial = cut.partial_h;
-    durable_ = std::max(durable_, cut.durable);
-    written_ = std::max(written_, cut.written);
+    ledger_.record(cut);
     // A clean checkpoint still persisting at the corruption is durable by now, or abandoned.
-    if (kFull && sdc_pending_) corruption_.clean = std::min(corruption_.clean, durable_);
+    if (kFull && sdc_pending_) {
+      corruption_.clean.durable = std::min(corruption_.clean.durable, ledger_.durable());
+    }
     result_.bucket(Bucket::kCheckpoint) += cut.checkpoint_h;
     book_degraded(reached - stretch_.from);
   }
-  double target = reached;
-  if (keep == Rollback::kCheckpoint) {
-    target = rollback_position();
-  } else if (keep == Rollback::kMemory) {
-    target = std::max(checkpoints_.position(memory_->restore(durable_)), planned_checkpoint_);
-  } else if (keep == Rollback::kStep) {
-    const double step = s_.job.step_h;
-    target = std::max(boundary, std::floor(reached / step) * step);
-  } else if (keep == Rollback::kWritten) {
-    target = std::max(checkpoints_.position(std::max(written_, held())), planned_checkpoint_);
-  } else if (keep == Rollback::kClean) {
-    target = roll_back_before_corruption();
-  }
-  // A restore from storage leaves no newer checkpoint in the hosts' memory.
-  if (kFull && keep != Rollback::kAll && keep != Rollback::kWritten && keep != Rollback::kStep &&
-      !memory_restore()) {
-    written_ = durable_;
-  }
+  const double target = kFull && keep == Rollback::kClean
+                            ? ledger_.roll_back_to_clean(corruption_.clean)
+                            : ledger_.roll_back(keep, reached, boundary, s_.job.step_h);
   result_.bucket(Bucket::kLost) += reached - target + partial;
-  pos_ = target;
   // A rollback to the corrupted progress or before it wipes the corruption.
   if (kFull && sdc_pending_ && target <= corruption_.progress) cancel_corruption();
 }
@@ -271,7 +257,7 @@ inline Rollback Replication<kFull>::rollback_after_failure(Handling handling) {
       break;
   }
   policy_restore_ = true;
-  return memory_ ? Rollback::kMemory : Rollback::kCheckpoint;
+  return ledger_.has_memory() ? Rollback::kMemory : Rollback::kCheckpoint;
 }
 
 // The node in `slot` loses the state it holds (its process is gone): its in-memory
@@ -279,7 +265,7 @@ inline Rollback Replication<kFull>::rollback_after_failure(Handling handling) {
 template <bool kFull>
 inline void Replication<kFull>::lose_state(std::int64_t slot) {
   if (!kFull) return;
-  if (memory_) memory_->lose(slot);
+  ledger_.lose(slot);
   strategy_->state_lost(slot);
 }
 
@@ -351,7 +337,7 @@ inline void Replication<kFull>::censor(double t) {
   result_.pool_failures = pool_.failures();
   close_recovery_if_resumed(t);
   interrupt(t, cut_at(t), Rollback::kAll);  // books [.., t) and keeps all progress
-  result_.bucket(Bucket::kProductive) = pos_;
+  result_.bucket(Bucket::kProductive) = ledger_.position();
   result_.wall_h = t;
   result_.goodput = s_.job.work_h / t;
   result_.unfinished = true;

@@ -57,26 +57,18 @@ void Replication<kFull>::on_maintenance(double t) {
 // from now on; abandon_save() takes it back if an interruption cuts it short.
 template <bool kFull>
 double Replication<kFull>::save_progress() {
-  if (!(pos_ > rollback_position())) return 0.0;
-  save_.planned = planned_checkpoint_;
-  save_.durable = durable_;
-  planned_checkpoint_ = pos_;
-  // A stop during a periodic write saves that boundary: it need not be written again.
-  const auto k = static_cast<std::int64_t>(std::llround(pos_ / checkpoints_.interval_h()));
-  if (checkpoints_.position(k) == pos_) durable_ = std::max(durable_, k);
-  return s_.checkpoint.write_h + s_.checkpoint.persist_h;
+  return ledger_.save();
 }
 
 // An eviction's save (booked as the plan's hold phase) was cut short at t: the checkpoint is
 // not there, and the time spent writing it is lost like any partial write.
 template <bool kFull>
 void Replication<kFull>::abandon_save(double t) {
-  planned_checkpoint_ = save_.planned;
-  durable_ = save_.durable;
+  ledger_.undo_save();
   const double spent = std::max(0.0, t - plan_.start);
   result_.bucket(Bucket::kCheckpoint) -= spent;
   result_.bucket(Bucket::kLost) += spent;
-  save_.end = -kNever;
+  save_end_ = -kNever;
 }
 
 // The mitigation evicts the slow node in `slot` while the job computes: the job stops, keeps
@@ -104,7 +96,7 @@ void Replication<kFull>::evict(double t, std::int64_t slot) {
   schedule_failure();
   begin_recovery(t, save_h);
   plan_.hold = Bucket::kCheckpoint;
-  save_.end = save_h > 0.0 ? t + save_h : -kNever;
+  save_end_ = save_h > 0.0 ? t + save_h : -kNever;
 }
 
 // What an eviction costs the job, in hours: the ski-rental bound's price (docs/model.md).

@@ -19,7 +19,7 @@
 #include <span>
 #include <vector>
 
-#include "models/checkpoint/memory_level.h"
+#include "models/checkpoint/ledger.h"
 #include "models/checkpoint/schedule.h"
 #include "models/cluster/spare_pool.h"
 #include "models/config_values.h"
@@ -44,17 +44,6 @@ enum class EventKind : std::uint8_t {
   kSdcDetected,  // the earliest pending corruption is detected
   kSlowOnset,    // a node may turn slow (void if its slot is empty or it is slow already)
   kSlowTimer,    // a slowdown ends, is acted on, or a repeat offender turns slow again
-};
-
-// Where an interruption rolls the job back to: a strategy's Keep (models/recovery/strategy.h),
-// resolved against the checkpoint policy, or one of the engine's own.
-enum class Rollback {
-  kCheckpoint,  // the last durable checkpoint
-  kStep,        // the last completed training step (the peers hold the live state)
-  kMemory,      // multi-level: the last in-memory checkpoint if its copies survive
-  kWritten,     // the newest checkpoint written, of either level (the job's own host memory)
-  kAll,         // keep everything (a planned stop, elastic regrowth: no failure)
-  kClean,       // SDC detected: the last durable checkpoint before the corruption
 };
 
 // The job's deterministic plan since the last interruption: detecting, acquiring nodes
@@ -128,19 +117,11 @@ class Replication {
   Rollback rollback_after_failure(Handling handling);
   // Multi-level: a write completed since the last interruption renews the copies.
   void renew_memory_copies(std::int64_t written) {
-    if (kFull && memory_) memory_->renew(written);
+    if (kFull) ledger_.renew(written);
   }
-  // Multi-level: the newest checkpoint in the hosts' memory (0 without the level), and
-  // whether the current recovery restores it.
-  std::int64_t held() const { return kFull && memory_ ? memory_->held() : 0; }
-  bool memory_restore() const { return kFull && memory_ && memory_->restoring(); }
+  bool memory_restore() const { return kFull && ledger_.memory_restore(); }
   CheckpointSchedule::Cut cut_at(double t) const;
   void interrupt(double t, const CheckpointSchedule::Cut& cut, Rollback keep);
-  // Progress of the last durable checkpoint: a periodic one, or the one a planned stop wrote.
-  double rollback_position() const {
-    return kFull ? std::max(checkpoints_.position(durable_), planned_checkpoint_)
-                 : checkpoints_.position(durable_);
-  }
   // Computing `progress` at speed v < 1 took progress / v of wall time; the capacity missing
   // from it is degraded time, so that progress itself is counted in full-size hours.
   void book_degraded(double progress) {
@@ -204,7 +185,6 @@ class Replication {
   void cancel_corruption();
   void note_departure(std::int64_t slot);
   void on_sdc_detected(double t);
-  double roll_back_before_corruption();
 
   // Slow nodes and their pace (slow_pace.cpp).
   void on_slow_onset(double t);
@@ -238,7 +218,6 @@ class Replication {
   std::vector<std::int64_t> all_slots_;   // 0 .. nodes-1, made for the first such fill
   static constexpr std::span<const std::int64_t> none_{};
   std::vector<double> cause_cdf_;
-  std::optional<MemoryLevel> memory_;  // multi-level only
   sim::EventQueue<EventKind>::Moving failure_event_;
   sim::EventHandle spares_event_;
   bool fill_pending_ = false;         // plan_.fill will take nodes for the empty slots
@@ -254,15 +233,8 @@ class Replication {
 
   Timeline plan_;
   CheckpointSchedule::Stretch stretch_;
-  double pos_ = 0.0;                 // progress the current stretch starts from
-  std::int64_t durable_ = 0;         // last durable checkpoint boundary (0 = start of job)
-  std::int64_t written_ = 0;         // newest boundary written since the last storage restore
-  double planned_checkpoint_ = 0.0;  // progress saved by the last planned stop's checkpoint
-  struct Save {                      // the last planned stop's save, until it completes
-    double end = -kNever;            // an eviction's save completes then
-    double planned = 0.0;            // planned_checkpoint_ before it
-    std::int64_t durable = 0;        // durable_ before it
-  } save_;
+  CheckpointLedger ledger_;        // where an interruption rolls back to
+  double save_end_ = -kNever;      // an eviction's save, booked as the plan's hold, completes then
   double stretch_h_ = 0.0;         // the stretch's fault-free duration at full pace
   double warp_t_ = 0.0;            // slow nodes: the stretch's pace last changed at this wall time,
   double warp_tau_ = 0.0;          // ... when the stretch had run this long in its own time
@@ -275,11 +247,10 @@ class Replication {
   double sdc_gap_h_ = 0.0;                       // mean time between corruptions
   bool sdc_pending_ = false;                     // a corruption awaits detection
   struct Corruption {
-    double progress = 0.0;   // the state is corrupted since this progress
-    std::int64_t clean = 0;  // last boundary that may hold clean state
-    double planned = 0.0;    // the planned checkpoint then (clean: before the corruption)
-    std::int64_t slot = -1;  // the corrupting node's slot, when slots are tracked
-    bool node_gone = false;  // that node has left its slot (failed) since
+    double progress = 0.0;          // the state is corrupted since this progress
+    CheckpointLedger::Clean clean;  // the last checkpoints that may hold clean state
+    std::int64_t slot = -1;         // the corrupting node's slot, when slots are tracked
+    bool node_gone = false;         // that node has left its slot (failed) since
     sim::EventHandle detection;
   } corruption_;
   ReplicationResult result_;
