@@ -534,7 +534,8 @@ TEST(CliRun, StoresTheScenarioAsRunWithTheCommandLineAndThreads) {
 }
 
 // The commit is the source tree's HEAD when the build was configured from a git checkout
-// (configure re-runs when HEAD moves), "unknown" otherwise.
+// (configure re-runs when HEAD moves), "unknown" otherwise. A commit made since the last build
+// moves HEAD on: the build's commit is then one of its ancestors.
 TEST(CliVersion, NamesTheCommitTheBuildWasMadeFrom) {
   TempDir dir;
   const RunResult v = run_goodsim({"--version"}, dir.path());
@@ -546,7 +547,13 @@ TEST(CliVersion, NamesTheCommitTheBuildWasMadeFrom) {
     EXPECT_STREQ(kCommit, "unknown");
     GTEST_SKIP() << "not a git checkout: " << git.err;
   }
-  EXPECT_EQ(std::string(kCommit) + "\n", git.out);
+  EXPECT_TRUE(std::regex_match(kCommit, std::regex("[0-9a-f]{40}"))) << kCommit;
+  const RunResult ancestor = run_program(
+      {"/usr/bin/git", "-C", GOODSIM_SOURCE_DIR, "merge-base", "--is-ancestor", kCommit, "HEAD"},
+      dir.path());
+  EXPECT_EQ(ancestor.exit_code, 0)
+      << kCommit << " is not HEAD (" << git.out << ") or an ancestor of it\n"
+      << ancestor;
 }
 
 TEST(CliRun, NoOutputWritesNothing) {
