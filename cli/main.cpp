@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
     return all.empty() ? 2 : 0;
   }
   if (all[0] == "--version") {
-    std::cout << "goodsim " << kVersion << "\n";
+    std::cout << "goodsim " << kVersion << " (commit " << kCommit << ")\n";
     return 0;
   }
   return main_command(all[0], std::vector<std::string>(all.begin() + 1, all.end()));

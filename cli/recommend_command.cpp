@@ -309,13 +309,13 @@ void check_varied_key(const sim::ConfigNode& root, const Vary& v) {
 }
 
 models::Scenario candidate_scenario(const sim::ConfigNode& root, const Vary& v, const Candidate& c,
-                                    const std::string& scenario_path) {
+                                    const std::string& scenario_path, models::TraceCache& traces) {
   sim::ConfigNode doc = root;
   sim::ConfigNode* node = sim::find_path(doc, v.key);
   const std::string path = node->path();
   *node =
       sim::ConfigNode::scalar(c.text, sim::SourceLocation{"--vary " + v.key + "=" + c.text}, path);
-  return models::scenario_from_config(doc, scenario_path);
+  return models::scenario_from_config(doc, scenario_path, traces);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,13 +549,14 @@ int recommend_command(const std::vector<std::string>& args) {
 
   // Everything is checked before anything is simulated.
   sim::ConfigNode root = a.load();
-  models::Scenario base = models::scenario_from_config(root, a.scenario_path);
+  models::TraceCache traces;  // the candidates share one copy of a trace
+  models::Scenario base = models::scenario_from_config(root, a.scenario_path, traces);
   check_varied_key(root, vary);
   std::vector<Evaluated> ev;
   for (const Candidate& c : vary.candidates) {
     Evaluated e;
     e.candidate = c;
-    e.scenario = candidate_scenario(root, vary, c, a.scenario_path);
+    e.scenario = candidate_scenario(root, vary, c, a.scenario_path, traces);
     if (!models::priced(e.scenario)) {
       usage(
           "the scenario has no prices; recommend compares costs: set cost.node_hour_usd (e.g. "

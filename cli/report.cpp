@@ -113,7 +113,7 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   }
   if (const auto& t = c.failure.trace) {
     out << "failures   trace " << t->file << ": " << t->failures.size() << " failures over "
-        << human_duration(t->span_h) << ", repeating; offset "
+        << human_duration(c.failure.trace_span_h) << ", repeating; offset "
         << (c.failure.trace_offset_h ? human_duration(*c.failure.trace_offset_h)
                                      : std::string("random per replication"))
         << " (node MTBF implied by the trace)\n";

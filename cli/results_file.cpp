@@ -262,6 +262,7 @@ void write_results_file(const std::string& path, const models::Scenario& base, s
     auto file = sim::h5::File::create(out.temp_path().string());
     auto root = file.root();
     root.set_attribute("goodsim_version", std::string_view(kVersion));
+    root.set_attribute("commit", std::string_view(kCommit));
     root.set_attribute("scenario", std::string_view(record.scenario_yaml));
     root.set_attribute("command_line", std::string_view(record.command_line));
     root.set_attribute("threads", static_cast<std::int64_t>(record.threads));

@@ -13,6 +13,7 @@
 #include "cli/interrupt.h"
 #include "cli/precision_args.h"
 #include "cli/progress.h"
+#include "cli/replication_memory.h"
 #include "cli/report.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
@@ -57,31 +58,13 @@ options)";
 // The document as run: --reps and --seed set in montecarlo, `checkpoint.interval: auto` as
 // the interval it resolved to, so that running the stored scenario repeats the run.
 std::string scenario_as_run(sim::ConfigNode root, const models::Scenario& s, const RunInfo& info) {
-  sim::apply_override(root, "montecarlo.replications=" + std::to_string(info.replications));
-  sim::apply_override(root, "montecarlo.seed=" + std::to_string(info.seed));
+  set_montecarlo_as_run(root, info.seed, info.replications);
   if (s.checkpoint.interval_auto) {
     char hours[64];
     std::snprintf(hours, sizeof hours, "%.17gh", s.checkpoint.interval_h);
     sim::apply_override(root, std::string("checkpoint.interval=") + hours);
   }
   return sim::to_yaml(root);
-}
-
-std::string command_line(const std::vector<std::string>& args) {
-  std::string out = "goodsim run";
-  for (const std::string& a : args) {
-    const bool plain = !a.empty() && a.find_first_not_of(
-                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
-                                         "NOPQRSTUVWXYZ0123456789-_.,/=:+") == std::string::npos;
-    if (plain) {
-      out += " " + a;
-      continue;
-    }
-    out += " '";  // quoted for a POSIX shell: ' becomes '\''
-    for (const char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += "'";
-  }
-  return out;
 }
 
 // What the report and the file say of a run to precision: the estimator's mean and error.
@@ -160,6 +143,9 @@ int run_command(const std::vector<std::string>& args) {
                  "ignored (use goodsim sweep to run its points)\n";
   }
 
+  if (!target) {
+    check_replications_fit("run", scenario, a.replications_or(scenario.montecarlo.replications));
+  }
   if (write_output) {
     // What killed runs left behind; only now, so a rejected run changes nothing.
     const std::filesystem::path out(output);
@@ -207,7 +193,8 @@ int run_command(const std::vector<std::string>& args) {
   PointResults point{&scenario, results, &summary};
   point.recovery_times = run.record_recoveries;
   if (write_output) {
-    RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads, {}};
+    RunRecord record{
+        scenario_as_run(root, scenario, info), command_line("run", args), info.threads, {}};
     if (const auto& p = info.precision) {
       record.precision = PrecisionRecord{std::string(models::to_string(p->target.metric)),
                                          p->target.half_width,

@@ -69,4 +69,29 @@ std::optional<po::variables_map> parse_scenario_command(
   return vm;
 }
 
+void set_montecarlo_as_run(sim::ConfigNode& root, std::uint64_t seed,
+                           std::optional<std::int64_t> replications) {
+  if (replications) {
+    sim::apply_override(root, "montecarlo.replications=" + std::to_string(*replications));
+  }
+  sim::apply_override(root, "montecarlo.seed=" + std::to_string(seed));
+}
+
+std::string command_line(const std::string& command, const std::vector<std::string>& args) {
+  std::string out = "goodsim " + command;
+  for (const std::string& a : args) {
+    const bool plain = !a.empty() && a.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+                                         "NOPQRSTUVWXYZ0123456789-_.,/=:+") == std::string::npos;
+    if (plain) {
+      out += " " + a;
+      continue;
+    }
+    out += " '";  // quoted for a POSIX shell: ' becomes '\''
+    for (const char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += "'";
+  }
+  return out;
+}
+
 }  // namespace goodsim::cli

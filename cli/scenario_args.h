@@ -49,4 +49,13 @@ std::optional<boost::program_options::variables_map> parse_scenario_command(
     boost::program_options::options_description& opts, ScenarioArgs& out,
     const ScenarioArgHelp& help = {}, std::int64_t min_reps = 1);
 
+// Sets montecarlo.seed and, unless nullopt, montecarlo.replications in `root`: the document
+// as run, whatever the file said and --seed/--reps changed, for the results file.
+void set_montecarlo_as_run(sim::ConfigNode& root, std::uint64_t seed,
+                           std::optional<std::int64_t> replications);
+
+// "goodsim <command> <args...>", each argument quoted for a POSIX shell where it needs it:
+// how results files record the command that made them.
+std::string command_line(const std::string& command, const std::vector<std::string>& args);
+
 }  // namespace goodsim::cli

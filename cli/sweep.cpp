@@ -129,7 +129,7 @@ std::string input_files_digest(std::span<const models::SweepPoint> points) {
         char row[64];
         std::snprintf(row, sizeof row, "%a,%lld,", f.time_h, static_cast<long long>(f.node));
         sha.update(row);
-        sha.update(f.cause);
+        if (f.cause >= 0) sha.update(trace->causes[static_cast<std::size_t>(f.cause)]);
         sha.update("\n");
       }
       it->second = sha.hex();
@@ -469,7 +469,10 @@ sim::h5::Table assemble(const fs::path& dir, const SweepRun& run, const SweepOpt
     {
       auto root = file.root();
       root.set_attribute("goodsim_version", std::string_view(kVersion));
+      root.set_attribute("commit", std::string_view(kCommit));
       root.set_attribute("scenario", run.scenario_yaml);
+      root.set_attribute("command_line", run.command_line);
+      root.set_attribute("threads", static_cast<std::int64_t>(o.threads));
       root.set_attribute("scenario_file", run.scenario_file);
       root.set_attribute("seed", static_cast<std::int64_t>(o.seed));
       if (const auto& t = o.precision) {

@@ -80,6 +80,7 @@ struct SweepOptions {
 
 struct SweepRun {
   std::string scenario_yaml;  // resolved document, sweep block included (root attribute)
+  std::string command_line;   // "goodsim sweep ..." (root attribute)
   std::string scenario_file;
   std::string fingerprint;
   std::vector<models::SweepPoint> points;  // all validated

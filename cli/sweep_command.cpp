@@ -13,6 +13,7 @@
 #include "cli/csv_file.h"
 #include "cli/interrupt.h"
 #include "cli/precision_args.h"
+#include "cli/replication_memory.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
@@ -256,8 +257,8 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   SweepRun run;
   run.points = models::expand_sweep(root, spec, a.scenario_path);
-  run.scenario_yaml = sim::to_yaml(root);
   run.scenario_file = a.scenario_path;
+  run.command_line = command_line("sweep", args);
 
   SweepOptions options;
   const models::Scenario& base = run.points.front().scenario;  // montecarlo is never swept
@@ -285,6 +286,11 @@ int sweep_command(const std::vector<std::string>& args) {
     options.precision = target;
     options.replications = 0;
   }
+  if (!options.precision) check_replications_fit("sweep", base, options.replications);
+  sim::ConfigNode as_run = root;  // each point's `auto` interval: its checkpoint_interval_h
+  set_montecarlo_as_run(as_run, options.seed,
+                        options.precision ? std::nullopt : std::optional(options.replications));
+  run.scenario_yaml = sim::to_yaml(as_run);
   run.fingerprint =
       sweep_fingerprint(root, spec, options.replications, options.seed, options.recovery_times,
                         input_files_digest(run.points), options.precision);

@@ -11,20 +11,25 @@
 
 namespace goodsim::models {
 
-// One failure of a trace (models/failure/trace.cpp), as read from its CSV row.
+// One failure of a trace (models/failure/trace.cpp), as read from its CSV row. Kept small:
+// a trace may hold millions.
 struct TraceFailure {
   double time_h = 0.0;
   std::int64_t node = 0;  // slot index
-  std::string cause;      // empty: drawn by share like any failure
-  int cause_index = -1;   // into cluster.causes, once checked against them
-  int line = 0;           // CSV line, for errors found after reading
+  int cause = -1;         // index into FailureTrace::causes; -1: drawn by share like any failure
 };
 
-// A failure trace: its failures in time order, and the window it covers (it repeats after).
+// A failure trace file as read, in time order. Loaded once and shared read-only by every
+// scenario that replays it (the points of a sweep: see TraceCache); what depends on the rest
+// of a scenario (the span, the causes' handling) lives in FailureSpec.
 struct FailureTrace {
   std::string file;  // as resolved from the scenario, for errors
-  double span_h = 0.0;
   std::vector<TraceFailure> failures;
+  std::vector<std::string> causes;  // the distinct cause names, in order of first appearance
+  std::vector<int> cause_lines;     // the CSV line where each cause first appears
+  std::int64_t max_node = 0;        // the highest slot named, and its first line
+  int max_node_line = 0;
+  double last_h() const { return failures.back().time_h; }  // never empty
 };
 
 class RepairDistribution;  // models/repair/repair_distribution.h
@@ -37,7 +42,9 @@ struct FailureSpec {
   std::shared_ptr<const RepairDistribution> node_mtbf_uncertainty;
   double weibull_shape = 1.0;                 // weibull only
   std::shared_ptr<const FailureTrace> trace;  // trace only
-  std::optional<double> trace_offset_h;       // trace only; none: random per replication
+  double trace_span_h = 0.0;                  // trace only: the window it repeats after
+  std::vector<int> trace_causes;         // trace only: cluster.causes index of each trace cause
+  std::optional<double> trace_offset_h;  // trace only; none: random per replication
 };
 
 // How long repairs take; a repaired node joins the spare pool. Shared and immutable.

@@ -83,7 +83,7 @@ SdcSpec read_sdc(const ConfigNode& n) {
   return sdc;
 }
 
-ClusterSpec read_cluster(const ConfigNode& n) {
+ClusterSpec read_cluster(const ConfigNode& n, TraceCache& traces) {
   MapReader r(n);
   ClusterSpec c;
   c.nodes = config::int_in(r.required("nodes"), 1, config::kMaxNodes,
@@ -94,7 +94,7 @@ ClusterSpec read_cluster(const ConfigNode& n) {
   if (const ConfigNode* s = r.optional("spares")) {
     c.spares = config::int_in(*s, 0, config::kMaxNodes, "as for cluster.nodes");
   }
-  c.failure = read_failure_spec(r.required("failure"));
+  c.failure = read_failure_spec(r.required("failure"), traces);
   c.repair.distribution = read_repair_distribution(r.required("repair"));
   if (const ConfigNode* d = r.optional("domain_size")) {
     c.domain_size = int_at_least(*d, 1);
@@ -300,13 +300,19 @@ void check_event_budget(const ConfigNode& root, const Scenario& s) {
 }  // namespace
 
 Scenario scenario_from_config(const ConfigNode& root, const std::string& source_file) {
+  TraceCache traces;
+  return scenario_from_config(root, source_file, traces);
+}
+
+Scenario scenario_from_config(const ConfigNode& root, const std::string& source_file,
+                              TraceCache& traces) {
   MapReader r(root);
   Scenario s;
   s.source_file = source_file;
   s.name = std::filesystem::path(source_file).stem().string();
   if (const ConfigNode* name = r.optional("name")) s.name = name->as_string();
   r.optional("description");
-  s.cluster = read_cluster(r.required("cluster"));
+  s.cluster = read_cluster(r.required("cluster"), traces);
   s.job = read_job(r.required("job"), s.gpus());
   check_event_budget(root, s);  // before the checks that a rate this absurd would trip first
   s.checkpoint = read_checkpoint(r.optional("checkpoint"), s.system_mtbf_h(), s.cluster.nodes);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "models/failure/trace_cache.h"
 #include "models/scenario.h"
 #include "sim/config.h"
 
@@ -16,6 +17,10 @@ Scenario load_scenario(const std::string& path, std::span<const std::string> ove
 
 // Validates an already-loaded document.
 Scenario scenario_from_config(const sim::ConfigNode& root, const std::string& source_file);
+// The same, reading trace files through `traces`: scenarios validated with one cache share
+// each trace instead of holding a copy each (the points of a sweep).
+Scenario scenario_from_config(const sim::ConfigNode& root, const std::string& source_file,
+                              TraceCache& traces);
 
 // Parses and validates scenario text (no `extends:`); errors name `source_file`.
 inline Scenario scenario_from_yaml(std::string_view text, const std::string& source_file) {

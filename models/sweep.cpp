@@ -407,11 +407,12 @@ std::vector<SweepPoint> expand_sweep(const ConfigNode& root, const SweepSpec& sp
   const std::size_t n = spec.point_count();
   std::vector<SweepPoint> points;
   points.reserve(n);
+  TraceCache traces;  // every point replays one copy of a trace file
   for (std::size_t i = 0; i < n; ++i) {
     const ConfigNode config = point_config(root, spec, i);
     try {
-      points.push_back(
-          SweepPoint{i, point_parameters(spec, i), scenario_from_config(config, source_file)});
+      points.push_back(SweepPoint{i, point_parameters(spec, i),
+                                  scenario_from_config(config, source_file, traces)});
     } catch (const InputError& e) {
       SourceLocation where = e.where();
       std::string message = e.message();

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "goodsim/version.h"
 #include "models/replication.h"
 #include "models/replication_result.h"
 #include "models/scenario_loader.h"
@@ -498,7 +499,7 @@ TEST(CliRun, PlannedStopsArePrintedAndStoredApartFromFailures) {
 }
 
 // The file says how it was made: the scenario as run (rerunning it repeats the run), the
-// command line and the thread count.
+// command line, the thread count and the commit of the build.
 TEST(CliRun, StoresTheScenarioAsRunWithTheCommandLineAndThreads) {
   TempDir dir;
   write_text(dir / "scenario.yaml", mutate("interval: 30min", "interval: auto"));
@@ -512,6 +513,7 @@ TEST(CliRun, StoresTheScenarioAsRunWithTheCommandLineAndThreads) {
             "goodsim run scenario.yaml -o out.h5 -q --seed 7 --reps 30 --threads 2 --set "
             "'job.work=90 h'");
   EXPECT_EQ(root.int64_attribute("threads"), 2);
+  EXPECT_EQ(root.string_attribute("commit"), kCommit);
   const std::string stored = root.string_attribute("scenario");
   write_text(dir / "as-run.yaml", stored);
   const models::Scenario s = models::load_scenario((dir / "as-run.yaml").string());
@@ -526,6 +528,29 @@ TEST(CliRun, StoresTheScenarioAsRunWithTheCommandLineAndThreads) {
   const auto again = sim::h5::File::open_read((dir / "again.h5").string());
   EXPECT_EQ(again.root().open_group("points/000000").read_doubles("goodput"),
             root.open_group("points/000000").read_doubles("goodput"));
+}
+
+// The commit is the source tree's HEAD when the build was configured from a git checkout
+// (configure re-runs when HEAD moves), "unknown" otherwise. A commit made since the last build
+// moves HEAD on: the build's commit is then one of its ancestors.
+TEST(CliVersion, NamesTheCommitTheBuildWasMadeFrom) {
+  TempDir dir;
+  const RunResult v = run_goodsim({"--version"}, dir.path());
+  ASSERT_EQ(v.exit_code, 0) << v;
+  EXPECT_EQ(v.out, std::string("goodsim ") + kVersion + " (commit " + kCommit + ")\n");
+  const RunResult git =
+      run_program({"/usr/bin/git", "-C", GOODSIM_SOURCE_DIR, "rev-parse", "HEAD"}, dir.path());
+  if (git.exit_code != 0) {
+    EXPECT_STREQ(kCommit, "unknown");
+    GTEST_SKIP() << "not a git checkout: " << git.err;
+  }
+  EXPECT_TRUE(std::regex_match(kCommit, std::regex("[0-9a-f]{40}"))) << kCommit;
+  const RunResult ancestor = run_program(
+      {"/usr/bin/git", "-C", GOODSIM_SOURCE_DIR, "merge-base", "--is-ancestor", kCommit, "HEAD"},
+      dir.path());
+  EXPECT_EQ(ancestor.exit_code, 0)
+      << kCommit << " is not HEAD (" << git.out << ") or an ancestor of it\n"
+      << ancestor;
 }
 
 TEST(CliRun, NoOutputWritesNothing) {

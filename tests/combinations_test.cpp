@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -30,11 +31,11 @@ std::shared_ptr<const FailureTrace> synthetic_trace(std::int64_t nodes, double s
                                                     double span_h) {
   auto trace = std::make_shared<FailureTrace>();
   trace->file = "synthetic.csv";
-  trace->span_h = span_h;
   sim::RandomStream rng(99, 0, sim::StreamPurpose::kMisc);
   for (double t = rng.exponential(system_mtbf_h); t < span_h; t += rng.exponential(system_mtbf_h)) {
     const auto node = static_cast<std::int64_t>(rng.uniform() * static_cast<double>(nodes));
-    trace->failures.push_back(TraceFailure{t, node, "", -1, 0});
+    trace->failures.push_back(TraceFailure{t, node, -1});
+    trace->max_node = std::max(trace->max_node, node);
   }
   return trace;
 }
@@ -48,7 +49,10 @@ Scenario base(const std::string& strategy, const std::string& model, double shap
   s.cluster.failure.model = model;
   s.cluster.failure.node_mtbf_h = 5.0 * 16;
   s.cluster.failure.weibull_shape = shape;
-  if (model == "trace") s.cluster.failure.trace = synthetic_trace(16, 5.0, 400.0);
+  if (model == "trace") {
+    s.cluster.failure.trace = synthetic_trace(16, 5.0, 400.0);
+    s.cluster.failure.trace_span_h = 400.0;
+  }
   s.cluster.repair.distribution = exponential_repair(2.0);
   s.cluster.domain_size = 4;
   s.cluster.causes = {CauseSpec{"software", 0.4, Handling::kRestart, {}},

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "models/failure/failure_clock.h"
+#include "models/failure/trace_cache.h"
 #include "models/monte_carlo.h"
 #include "models/repair/repair_distribution.h"
 #include "models/scenario_loader.h"
@@ -172,7 +173,8 @@ TEST(WeibullFailures, BucketsStillPartitionTheWallTime) {
 
 TEST(FailureSpec, WeibullNeedsAPositiveShape) {
   const auto read = [](const std::string& y) {
-    return read_failure_spec(sim::parse_config(y, "f.yaml"));
+    TraceCache traces;
+    return read_failure_spec(sim::parse_config(y, "f.yaml"), traces);
   };
   EXPECT_EQ(read("{model: weibull, shape: 0.7, node_mtbf: 100h}").weibull_shape, 0.7);
   EXPECT_THROW(read("{model: weibull, node_mtbf: 100h}"), sim::InputError);

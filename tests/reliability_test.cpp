@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "cli/commands.h"
+#include "cli/replication_memory.h"
 #include "sim/hdf5.h"
 #include "tests/test_support.h"
 
@@ -458,6 +460,36 @@ TEST(ReliabilityDiskFull, ASweepThatCannotStoreAPointFailsWithAnIoErrorAndCanRes
       {"sweep", "scenario.yaml", "-o", "out.h5", "--reps", "3000", "-q", "--resume"}, dir.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed;
   EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"out.h5", "scenario.yaml"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A replication count whose results cannot fit in memory (issue 11 item 7) is refused before
+// anything is simulated, with the estimate and the limit: it used to end in std::bad_alloc.
+
+TEST(ReliabilityMemory, HugeReplicationCountsAreRefusedUpFrontWithTheEstimate) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", std::string(kScenario) + "sweep: {cluster.spares: [0, 1]}\n");
+  for (const char* command : {"run", "sweep"}) {
+    const RunResult r = run_goodsim(
+        {command, "scenario.yaml", "-o", "out.h5", "-q", "--reps", "1000000000000"}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_TRUE(r.err.find("1000000000000 replications need about") != std::string::npos) << r;
+    EXPECT_TRUE(r.err.find("GB of memory") != std::string::npos) << r;
+    EXPECT_TRUE(r.err.find("more than this machine's") != std::string::npos) << r;
+    EXPECT_EQ(list_dir(dir.path()), (std::set<std::string>{"scenario.yaml"})) << command;
+  }
+}
+
+TEST(ReliabilityMemory, TheEstimateGrowsWithReplicationsAndCauses) {
+  models::Scenario s;
+  const double one = cli::replication_results_bytes(s, 1);
+  EXPECT_GT(one, 256.0);  // what the issue measured per replication
+  EXPECT_LT(one, 1024.0);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1000), 1000 * one);
+  s.cluster.causes.resize(10);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1), one + 160.0);
+  EXPECT_NO_THROW(cli::check_replications_fit("run", s, 1000, 1e9));
+  EXPECT_THROW(cli::check_replications_fit("run", s, 10'000'000, 1e9), cli::UsageError);
 }
 
 }  // namespace

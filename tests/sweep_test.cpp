@@ -23,6 +23,8 @@
 
 #include "cli/results_file.h"
 #include "cli/sweep.h"
+#include "goodsim/version.h"
+#include "models/scenario_loader.h"
 #include "models/sweep.h"
 #include "sim/config.h"
 #include "sim/error.h"
@@ -381,7 +383,8 @@ Dump dump_file(const fs::path& path) {
   const auto root = file.root();
   dump_attributes(root.id(), "", dump);
   H5Lvisit(root.id(), H5_INDEX_NAME, H5_ITER_INC, dump_link, &dump);
-  dump.erase("@created");  // the assembly time
+  // How the file was made, not what it holds: the assembly time and command.
+  for (const char* made : {"@created", "@command_line", "@threads"}) dump.erase(made);
   return dump;
 }
 
@@ -416,6 +419,10 @@ TEST(SweepCommand, WritesTheDocumentedLayoutWithASummaryMatchingThePoints) {
   const auto file = sim::h5::File::open_read((dir / "out.h5").string());
   const auto root = file.root();
   EXPECT_FALSE(root.string_attribute("goodsim_version").empty());
+  EXPECT_EQ(root.string_attribute("commit"), kCommit);
+  EXPECT_EQ(root.string_attribute("command_line"),
+            "goodsim sweep scenario.yaml -o out.h5 --quiet --threads 2");
+  EXPECT_EQ(root.int64_attribute("threads"), 2);
   EXPECT_TRUE(HasSubstr(root.string_attribute("scenario"), "sweep:"));
   EXPECT_EQ(root.string_attribute("scenario_file"), "scenario.yaml");
   EXPECT_EQ(root.int64_attribute("seed"), 3);
@@ -586,6 +593,20 @@ TEST(SweepExpansion, TheStrategiesScenarioHasOneValidPointPerStrategy) {
     EXPECT_EQ(s.recovery.elastic.dp_group_nodes, 16);
     EXPECT_NE(s.recovery.queue, nullptr);
   }
+}
+
+// The stored scenario is the one run: --seed and --reps replace the file's montecarlo values.
+TEST(SweepCommand, StoresTheScenarioWithTheSeedAndReplicationsItRan) {
+  TempDir dir;
+  write_text(dir / "scenario.yaml", kSmall);
+  ASSERT_EQ(run_goodsim(sweep_args("out.h5", {"--seed", "9", "--reps", "5"}), dir.path()).exit_code,
+            0);
+  const auto file = sim::h5::File::open_read((dir / "out.h5").string());
+  write_text(dir / "as-run.yaml", file.root().string_attribute("scenario"));
+  const models::Scenario s = models::load_scenario((dir / "as-run.yaml").string());
+  EXPECT_EQ(s.montecarlo.seed, 9u);
+  EXPECT_EQ(s.montecarlo.replications, 5);
+  EXPECT_EQ(file.root().int64_attribute("seed"), 9);
 }
 
 TEST(SweepCommand, IdenticalForAnyThreadCountAndEqualToGoodsimRunOfThePoint) {

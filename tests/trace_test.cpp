@@ -10,6 +10,8 @@
 #include "models/monte_carlo.h"
 #include "models/replication.h"
 #include "models/scenario_loader.h"
+#include "models/sweep.h"
+#include "sim/config.h"
 #include "tests/test_support.h"
 
 namespace goodsim::models {
@@ -75,7 +77,7 @@ TEST(Trace, EachReplicationStartsAtAUniformRandomOffset) {
   const Scenario s =
       load_with_trace(dir, "time,node\n50h,2\n", "{model: trace, file: failures.csv, span: 100h}",
                       "job: {work: 30h}\n");
-  const double p = s.job.work_h / s.cluster.failure.trace->span_h;
+  const double p = s.job.work_h / s.cluster.failure.trace_span_h;
   const int reps = 4000;
   const auto results = run_replications(s, RunOptions{reps, 5, 1, {}});
   double hit = 0.0, lost = 0.0;
@@ -142,6 +144,59 @@ TEST(Trace, BadRowsAreRejectedWithTheirLineNumber) {
                   "  causes: [{name: gpu, share: 1}]\n");
   expect_rejected("when,node\n1h,0\n", file + "1:1:", "expected the header 'time,node,cause'");
   expect_rejected("time,node\n", file + "1:1:", "no failures in the trace");
+}
+
+TEST(Trace, AnErrorOnAHugeRowQuotesAShortExcerptOfIt) {
+  const std::string huge(1 << 20, '7');
+  for (const std::string& csv : {"time,node\n" + huge + "x,0\n", "time,node\n1h," + huge + "x\n",
+                                 "time,node,cause\n1h,0," + huge + "\n"}) {
+    TempDir dir;
+    try {
+      load_with_trace(dir, csv, "{model: trace, file: failures.csv}", "job: {work: 100h}\n");
+      ADD_FAILURE() << "accepted";
+    } catch (const sim::InputError& e) {
+      const std::string what = e.what();
+      EXPECT_LT(what.size(), 400u) << what.substr(0, 400);
+      EXPECT_NE(what.find("failures.csv:2:"), std::string::npos) << what;
+      EXPECT_NE(what.find("bytes)"), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(Trace, TheScenariosOfASweepShareOneCopyOfTheirTrace) {
+  TempDir dir;
+  write_text(dir / "failures.csv", "time,node,cause\n5h,0,gpu\n7h,3,\n9h,1,software\n");
+  write_text(dir / "scenario.yaml",
+             "cluster:\n  nodes: 8\n  failure: {model: trace, file: failures.csv}\n"
+             "  repair: {mean: 24h}\n"
+             "  causes: [{name: software, share: 1, handling: restart}, {name: gpu, share: 1}]\n"
+             "job: {work: 10h}\nsweep: {cluster.spares: [0, 1, 2, 3, 4, 5]}\n");
+  const sim::ConfigNode root = sim::load_config_file((dir / "scenario.yaml").string());
+  const auto points = expand_sweep(root, read_sweep(root), "scenario.yaml");
+  ASSERT_EQ(points.size(), 6u);
+  const FailureSpec& first = points[0].scenario.cluster.failure;
+  for (const SweepPoint& p : points) {
+    EXPECT_EQ(p.scenario.cluster.failure.trace.get(), first.trace.get()) << p.index;
+  }
+  // The trace's causes, in order of first appearance, bound to the cluster's.
+  EXPECT_EQ(first.trace->causes, (std::vector<std::string>{"gpu", "software"}));
+  EXPECT_EQ(first.trace_causes, (std::vector<int>{1, 0}));
+  EXPECT_DOUBLE_EQ(first.trace_span_h, 9.0);
+}
+
+TEST(Trace, TheCacheReadsAFileAgainOnlyWhenItChanged) {
+  TempDir dir;
+  const std::string path = (dir / "failures.csv").string();
+  write_text(dir / "failures.csv", "time,node\n5h,0\n");
+  TraceCache traces;
+  const auto first = traces.load(path);
+  EXPECT_EQ(traces.load(path), first);
+  EXPECT_EQ(traces.reads(), 1u);
+  write_text(dir / "failures.csv", "time,node\n5h,0\n6h,1\n");
+  const auto second = traces.load(path);
+  EXPECT_EQ(traces.reads(), 2u);
+  EXPECT_EQ(second->failures.size(), 2u);
+  EXPECT_EQ(first->failures.size(), 1u);  // a scenario that holds the old one keeps it intact
 }
 
 TEST(Trace, BadKeysAreRejected) {

@@ -38,6 +38,6 @@ std::unique_ptr<FailureClock> make_exponential_clock(const FailureSpec& spec, st
   return std::make_unique<ExponentialClock>(spec.node_mtbf_h, nodes, rng);
 }
 
-void read_exponential_failure(sim::MapReader&, FailureSpec&) {}
+void read_exponential_failure(sim::MapReader&, FailureSpec&, TraceCache&) {}
 
 }  // namespace goodsim::models

@@ -17,6 +17,8 @@
 
 namespace goodsim::models {
 
+class TraceCache;  // models/failure/trace_cache.h
+
 class FailureClock {
  public:
   virtual ~FailureClock() = default;
@@ -69,7 +71,8 @@ FailureSpec replication_failure_spec(const FailureSpec& spec, std::uint64_t seed
 
 // Reads `cluster.failure` (model, node_mtbf and the model's own parameters). node_mtbf may be
 // a distribution of durations (the keys of cluster.repair): the MTBF is then uncertain.
-FailureSpec read_failure_spec(const sim::ConfigNode& node);
+// A trace file is read through `traces`, so scenarios validated with the same cache share it.
+FailureSpec read_failure_spec(const sim::ConfigNode& node, TraceCache& traces);
 
 // Checks a failure trace against the rest of the cluster (its nodes and causes) and derives
 // the node MTBF it implies; nothing to do for the other models.

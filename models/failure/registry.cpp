@@ -14,9 +14,9 @@ std::unique_ptr<FailureClock> make_weibull_clock(const FailureSpec&, std::int64_
                                                  sim::RandomStream&, sim::PickStream*);
 std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec&, std::int64_t, sim::RandomStream&,
                                                sim::PickStream*);
-void read_exponential_failure(sim::MapReader&, FailureSpec&);
-void read_weibull_failure(sim::MapReader&, FailureSpec&);
-void read_trace_failure(sim::MapReader&, FailureSpec&);
+void read_exponential_failure(sim::MapReader&, FailureSpec&, TraceCache&);
+void read_weibull_failure(sim::MapReader&, FailureSpec&, TraceCache&);
+void read_trace_failure(sim::MapReader&, FailureSpec&, TraceCache&);
 
 namespace {
 
@@ -24,7 +24,7 @@ struct Entry {
   std::string_view name;
   bool takes_mtbf;   // false: the model derives the node MTBF itself (a trace)
   bool node_clocks;  // each node in a slot has a clock of its own (not memoryless)
-  void (*read)(sim::MapReader&, FailureSpec&);  // the model's own parameters
+  void (*read)(sim::MapReader&, FailureSpec&, TraceCache&);  // the model's own parameters
   std::unique_ptr<FailureClock> (*make)(const FailureSpec&, std::int64_t, sim::RandomStream&,
                                         sim::PickStream*);
 };
@@ -66,7 +66,7 @@ FailureSpec replication_failure_spec(const FailureSpec& spec, std::uint64_t seed
   return drawn;
 }
 
-FailureSpec read_failure_spec(const sim::ConfigNode& node) {
+FailureSpec read_failure_spec(const sim::ConfigNode& node, TraceCache& traces) {
   sim::MapReader r(node);
   FailureSpec spec;
   if (const sim::ConfigNode* m = r.optional("model")) {
@@ -92,7 +92,7 @@ FailureSpec read_failure_spec(const sim::ConfigNode& node) {
       }
     }
   }
-  entry.read(r, spec);
+  entry.read(r, spec, traces);
   r.finish();
   return spec;
 }

@@ -14,9 +14,12 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <unordered_map>
 
 #include "models/failure/failure_clock.h"
+#include "models/failure/trace_cache.h"
 #include "sim/csv.h"
+#include "sim/error.h"
 #include "sim/input_file.h"
 
 namespace goodsim::models {
@@ -25,8 +28,11 @@ namespace {
 
 class TraceClock final : public FailureClock {
  public:
-  TraceClock(std::shared_ptr<const FailureTrace> trace, double offset_h)
-      : trace_(std::move(trace)), offset_h_(offset_h) {
+  TraceClock(const FailureSpec& spec, double offset_h)
+      : trace_(spec.trace),
+        span_h_(spec.trace_span_h),
+        causes_(spec.trace_causes),
+        offset_h_(offset_h) {
     const auto& f = trace_->failures;
     const auto first =
         std::lower_bound(f.begin(), f.end(), offset_h_,
@@ -39,7 +45,7 @@ class TraceClock final : public FailureClock {
   }
 
   double next_failure() const override {
-    return current().time_h + static_cast<double>(cycle_) * trace_->span_h - offset_h_;
+    return current().time_h + static_cast<double>(cycle_) * span_h_ - offset_h_;
   }
   void take_failure() override {
     if (++index_ == trace_->failures.size()) {
@@ -49,7 +55,10 @@ class TraceClock final : public FailureClock {
   }
   bool proposes() const override { return true; }
   std::int64_t next_slot() const override { return current().node; }
-  int next_cause() const override { return current().cause_index; }
+  int next_cause() const override {
+    const int cause = current().cause;
+    return cause < 0 ? -1 : causes_[static_cast<std::size_t>(cause)];
+  }
   bool pins_slots() const override { return true; }
   void nodes_entered(double, std::int64_t) override {}
   bool ignores_entries() const override { return true; }
@@ -58,6 +67,8 @@ class TraceClock final : public FailureClock {
   const TraceFailure& current() const { return trace_->failures[index_]; }
 
   std::shared_ptr<const FailureTrace> trace_;
+  double span_h_;
+  std::vector<int> causes_;  // cluster.causes index of each trace cause
   double offset_h_;
   std::size_t index_ = 0;
   std::int64_t cycle_ = 0;
@@ -95,6 +106,7 @@ class CsvReader {
                  std::to_string(fields.size()));
       }
       trace.failures.push_back(read_row(fields, n));
+      note_row(trace, n);
     }
     if (trace.failures.empty()) fail(std::max(n, 1), 1, "no failures in the trace");
     std::stable_sort(
@@ -111,27 +123,48 @@ class CsvReader {
     return fields.size();
   }
 
-  TraceFailure read_row(const std::vector<sim::CsvField>& fields, int line) const {
+  TraceFailure read_row(const std::vector<sim::CsvField>& fields, int line) {
     TraceFailure f;
-    f.line = line;
     const std::optional<double> t = sim::parse_csv_hours(fields[0].text);
     if (!t || *t < 0.0) {
       fail(line, fields[0].column,
-           "time: expected a duration (e.g. '36h', '90min') or a number of hours >= 0, got '" +
-               fields[0].text + "'");
+           "time: expected a duration (e.g. '36h', '90min') or a number of hours >= 0, got " +
+               sim::quoted_excerpt(fields[0].text));
     }
     f.time_h = *t;
     const std::string& node = fields[1].text;
     const auto [end, ec] = std::from_chars(node.data(), node.data() + node.size(), f.node);
     if (ec != std::errc() || end != node.data() + node.size() || node.empty() || f.node < 0) {
       fail(line, fields[1].column,
-           "node: expected a slot index (an integer >= 0), got '" + node + "'");
+           "node: expected a slot index (an integer >= 0), got " + sim::quoted_excerpt(node));
     }
-    if (fields.size() == 3) f.cause = fields[2].text;
+    if (fields.size() == 3 && !fields[2].text.empty()) {
+      const auto [it, fresh] =
+          cause_ids_.try_emplace(fields[2].text, static_cast<int>(cause_ids_.size()));
+      f.cause = it->second;
+      if (fresh) new_cause_ = fields[2].text;
+    }
     return f;
   }
 
+  // What the checks against the rest of the scenario need: the highest slot and each cause's
+  // first line, so that binding a trace to a scenario neither copies nor scans it.
+  void note_row(FailureTrace& trace, int line) {
+    const TraceFailure& f = trace.failures.back();
+    if (trace.failures.size() == 1 || f.node > trace.max_node) {
+      trace.max_node = f.node;
+      trace.max_node_line = line;
+    }
+    if (!new_cause_.empty()) {
+      trace.causes.push_back(std::move(new_cause_));
+      trace.cause_lines.push_back(line);
+      new_cause_.clear();
+    }
+  }
+
   std::string file_;
+  std::unordered_map<std::string, int> cause_ids_;
+  std::string new_cause_;  // the cause first seen on the row just read
 };
 
 // The trace file named at `node`, relative to the scenario file that names it.
@@ -144,14 +177,34 @@ std::string resolve(const sim::ConfigNode& node) {
 
 }  // namespace
 
-std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec& spec, std::int64_t,
-                                               sim::RandomStream& rng, sim::PickStream*) {
-  const double offset = spec.trace_offset_h ? std::fmod(*spec.trace_offset_h, spec.trace->span_h)
-                                            : rng.uniform() * spec.trace->span_h;
-  return std::make_unique<TraceClock>(spec.trace, offset);
+FailureTrace read_failure_trace(std::istream& in, const std::string& file) {
+  return CsvReader(file).read(in);
 }
 
-void read_trace_failure(sim::MapReader& r, FailureSpec& spec) {
+std::shared_ptr<const FailureTrace> TraceCache::load(const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const std::filesystem::file_time_type modified = std::filesystem::last_write_time(path, ec);
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  Entry& e = traces_[ec ? path : canonical.string()];
+  if (e.trace && e.size == size && e.modified == modified) return e.trace;
+  std::ifstream in(path);
+  if (!in) throw sim::InputError(sim::SourceLocation{path, 0, 0}, kKey, "cannot open the file");
+  e.trace = std::make_shared<const FailureTrace>(read_failure_trace(in, path));
+  e.size = size;
+  e.modified = modified;
+  ++reads_;
+  return e.trace;
+}
+
+std::unique_ptr<FailureClock> make_trace_clock(const FailureSpec& spec, std::int64_t,
+                                               sim::RandomStream& rng, sim::PickStream*) {
+  const double offset = spec.trace_offset_h ? std::fmod(*spec.trace_offset_h, spec.trace_span_h)
+                                            : rng.uniform() * spec.trace_span_h;
+  return std::make_unique<TraceClock>(spec, offset);
+}
+
+void read_trace_failure(sim::MapReader& r, FailureSpec& spec, TraceCache& traces) {
   if (const sim::ConfigNode* mtbf = r.optional("node_mtbf")) {
     throw mtbf->error("a trace gives the failure times: node_mtbf is derived from it, not given");
   }
@@ -159,22 +212,20 @@ void read_trace_failure(sim::MapReader& r, FailureSpec& spec) {
   const std::string path = resolve(file);
   // Regular files of bounded size only: /dev/zero would fill memory, a FIFO block forever.
   if (const auto why = sim::why_not_input_file(path, sim::kMaxTraceBytes, "trace files")) {
-    throw file.error("cannot open trace file '" + path + "': " + *why);
+    throw file.error("cannot open trace file " + sim::quoted_excerpt(path) + ": " + *why);
   }
-  std::ifstream in(path);
-  if (!in) throw file.error("cannot open trace file '" + path + "'");
-  auto trace = std::make_shared<FailureTrace>(CsvReader(path).read(in));
-  trace->span_h = trace->failures.back().time_h;
+  spec.trace = traces.load(path);
+  spec.trace_span_h = spec.trace->last_h();
   if (const sim::ConfigNode* span = r.optional("span")) {
     const double h = span->as_hours();
-    if (!(h >= trace->span_h) || !(h > 0.0)) {
+    if (!(h >= spec.trace_span_h) || !(h > 0.0)) {
       char last[64];
-      std::snprintf(last, sizeof last, "%g h", trace->span_h);
+      std::snprintf(last, sizeof last, "%g h", spec.trace_span_h);
       throw span->error("expected a duration > 0 and >= the last failure of the trace (" +
                         std::string(last) + "), got " + span->describe());
     }
-    trace->span_h = h;
-  } else if (!(trace->span_h > 0.0)) {
+    spec.trace_span_h = h;
+  } else if (!(spec.trace_span_h > 0.0)) {
     throw file.error("every failure of the trace is at time 0: give cluster.failure.span");
   }
   if (const sim::ConfigNode* offset = r.optional("offset")) {
@@ -186,34 +237,33 @@ void read_trace_failure(sim::MapReader& r, FailureSpec& spec) {
       spec.trace_offset_h = h;
     }
   }
-  spec.trace = std::move(trace);
 }
 
 void bind_failure_trace(ClusterSpec& c) {
   if (!c.failure.trace) return;
-  auto trace = std::make_shared<FailureTrace>(*c.failure.trace);
-  const CsvReader csv(trace->file);
-  for (TraceFailure& f : trace->failures) {
-    if (f.node >= c.nodes) {
-      csv.fail(f.line, 1,
-               "node: expected a slot index < cluster.nodes (" + std::to_string(c.nodes) +
-                   "), got " + std::to_string(f.node));
-    }
-    if (f.cause.empty()) continue;
-    std::string names;
+  const FailureTrace& trace = *c.failure.trace;
+  const CsvReader csv(trace.file);
+  if (trace.max_node >= c.nodes) {
+    csv.fail(trace.max_node_line, 1,
+             "node: expected a slot index < cluster.nodes (" + std::to_string(c.nodes) + "), got " +
+                 std::to_string(trace.max_node));
+  }
+  std::string names;
+  for (const CauseSpec& cause : c.causes) names += (names.empty() ? "" : ", ") + cause.name;
+  c.failure.trace_causes.assign(trace.causes.size(), -1);
+  for (std::size_t t = 0; t < trace.causes.size(); ++t) {
     for (std::size_t i = 0; i < c.causes.size(); ++i) {
-      if (c.causes[i].name == f.cause) f.cause_index = static_cast<int>(i);
-      names += (names.empty() ? "" : ", ") + c.causes[i].name;
+      if (c.causes[i].name == trace.causes[t]) c.failure.trace_causes[t] = static_cast<int>(i);
     }
-    if (f.cause_index < 0) {
-      csv.fail(f.line, 1,
-               "cause: '" + f.cause + "' is not a cause of cluster.causes" +
+    if (c.failure.trace_causes[t] < 0) {
+      csv.fail(trace.cause_lines[t], 1,
+               "cause: " + sim::quoted_excerpt(trace.causes[t]) +
+                   " is not a cause of cluster.causes" +
                    (names.empty() ? " (there are none)" : " (" + names + ")"));
     }
   }
-  const double count = static_cast<double>(trace->failures.size());
-  c.failure.node_mtbf_h = static_cast<double>(c.nodes) * trace->span_h / count;
-  c.failure.trace = std::move(trace);
+  const double count = static_cast<double>(trace.failures.size());
+  c.failure.node_mtbf_h = static_cast<double>(c.nodes) * c.failure.trace_span_h / count;
 }
 
 }  // namespace goodsim::models

@@ -216,7 +216,7 @@ std::unique_ptr<FailureClock> make_weibull_clock(const FailureSpec& spec, std::i
   return std::make_unique<WeibullClock>(scale, spec.weibull_shape, nodes, rng, member_picks);
 }
 
-void read_weibull_failure(sim::MapReader& r, FailureSpec& spec) {
+void read_weibull_failure(sim::MapReader& r, FailureSpec& spec, TraceCache&) {
   const sim::ConfigNode& shape = r.required("shape");
   spec.weibull_shape = shape.as_double();
   if (!(spec.weibull_shape >= config::kMinWeibullShape &&
