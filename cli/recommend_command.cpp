@@ -406,7 +406,7 @@ struct Sequential {
 
 int recommend_sequentially(const models::Scenario& base, const std::string& key,
                            const std::vector<Evaluated>& ev, const Sequential& q,
-                           std::uint64_t seed, unsigned threads) {
+                           std::uint64_t seed, unsigned threads, const sim::ProcessGroup& group) {
   std::vector<models::Scenario> scenarios;
   for (const Evaluated& e : ev) scenarios.push_back(e.scenario);
   models::SelectionOptions o;
@@ -416,6 +416,7 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
   o.first_stage = std::min<std::int64_t>(o.first_stage, q.max_replications);
   o.seed = seed;
   o.threads = threads;
+  o.group = &group;
   const auto start = std::chrono::steady_clock::now();
   const models::SelectionResult r =
       models::select_smallest(scenarios, models::replication_cost_usd, o);
@@ -486,7 +487,7 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
   return 0;
 }
 
-int recommend_command(const std::vector<std::string>& args) {
+int recommend_command(const std::vector<std::string>& args, const sim::ProcessGroup& group) {
   po::options_description opts(kRecommendHelp);
   std::string vary_arg;
   std::string deadline_arg;
@@ -544,7 +545,7 @@ int recommend_command(const std::vector<std::string>& args) {
       }
     }
   }
-  const unsigned thread_count = resolve_threads(a.threads, kCommand);
+  const unsigned thread_count = resolve_threads(a.threads, kCommand, group);
   const Vary vary = parse_vary(vary_arg);
 
   // Everything is checked before anything is simulated.
@@ -576,7 +577,7 @@ int recommend_command(const std::vector<std::string>& args) {
   for (Evaluated& e : ev) models::resolve_auto_interval(e.scenario, thread_count);
   if (to_confidence) {
     if (ev.size() < 2) usage("--confidence needs at least two candidates");
-    return recommend_sequentially(base, vary.key, ev, sequential, run_seed, thread_count);
+    return recommend_sequentially(base, vary.key, ev, sequential, run_seed, thread_count, group);
   }
 
   // Simulate: the same seed for every candidate (common random numbers).
@@ -590,6 +591,7 @@ int recommend_command(const std::vector<std::string>& args) {
     run.replications = replications;
     run.seed = run_seed;
     run.threads = thread_count;
+    run.group = &group;
     const std::string detail =
         "candidate " + std::to_string(k + 1) + "/" + std::to_string(ev.size()) + ", replications";
     run.progress = [&, k](std::size_t done, std::size_t) {

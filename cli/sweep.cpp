@@ -520,108 +520,126 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     if (!o.quiet) std::cerr << "goodsim sweep: " << text << "\n";
   };
   SweepOutcome outcome;
-
-  // Every check before anything is written.
-  if (!o.precision && (o.replications < 1 || static_cast<std::size_t>(o.replications) >
-                                                 std::numeric_limits<std::size_t>::max() / n)) {
-    throw UsageError("sweep", "too many points x replications");
-  }
-  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent)) {
-    throw sim::InputError(
-        sim::SourceLocation{o.output}, "",
-        "cannot write the output: directory '" + parent.string() + "' does not exist");
-  }
-  if (fs::is_directory(out)) {
-    throw sim::InputError(sim::SourceLocation{o.output}, "", "the output is a directory");
-  }
-  const bool dir_exists = fs::exists(fs::symlink_status(dir));
-  if (dir_exists && !fs::is_directory(dir)) {
-    throw sim::InputError(sim::SourceLocation{dir.string()}, "",
-                          "exists and is not a directory; goodsim sweep keeps the completed "
-                          "points of a running sweep there");
-  }
-  if (dir_exists && !o.resume) {
-    throw UsageError("sweep",
-                     "'" + dir.string() +
-                         "' holds the completed points of an interrupted (or running) sweep; "
-                         "pass --resume to continue it, or delete the directory to start over");
-  }
-  bool out_is_ours = false;
-  if (fs::exists(out)) {
-    const std::optional<std::string> fp = stored_fingerprint(out);
-    out_is_ours = fp && *fp == run.fingerprint;
-    if (!out_is_ours && !o.force) {
-      const std::string what = !fp ? "is not an HDF5 file goodsim can read"
-                               : fp->empty()
-                                   ? "is not the output of a sweep (it has no sweep_fingerprint)"
-                                   : "holds a different sweep (fingerprint " + short_fp(*fp) +
-                                         ", this sweep " + short_fp(run.fingerprint) + ")";
-      throw sim::InputError(sim::SourceLocation{o.output}, "",
-                            "the output exists and " + what +
-                                "; choose another -o, delete it, or pass --force to overwrite it");
-    }
-  }
-
-  // The parts of an interrupted run (only with --resume, checked above).
+  const sim::ProcessGroup alone;
+  const sim::ProcessGroup& group = o.group != nullptr ? *o.group : alone;
+  const bool root = group.is_root();
   std::vector<bool> done(n, false);
   std::optional<PartsLock> lock;
-  if (dir_exists) {
-    lock.emplace(dir, o.output);
-    if (const auto fp = manifest_fingerprint(dir); fp && *fp != run.fingerprint) {
-      throw foreign_parts(dir, *fp, run.fingerprint);
+
+  // The root checks the output and the parts directory and prepares it; every rank then
+  // learns which points are left: one byte per point (1 = stored), after one byte saying
+  // whether the finished output was found.
+  const sim::Bytes plan = group.from_root([&]() -> sim::Bytes {
+    // Every check before anything is written.
+    if (!o.precision && (o.replications < 1 || static_cast<std::size_t>(o.replications) >
+                                                   std::numeric_limits<std::size_t>::max() / n)) {
+      throw UsageError("sweep", "too many points x replications");
     }
-    std::vector<fs::path> damaged;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      const std::string name = entry.path().filename().string();
-      const std::optional<std::size_t> index = part_index(name);
-      if (!index) continue;
-      std::string found;
-      switch (check_part(entry.path(), *index, run, o.precision ? 0 : o.replications, found)) {
-        case PartState::kForeign:
-          throw foreign_parts(dir, found, run.fingerprint);
-        case PartState::kDamaged:
-          damaged.push_back(entry.path());
-          break;
-        case PartState::kValid:
-          if (*index < n) done[*index] = true;
-          break;
+    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    if (!fs::is_directory(parent)) {
+      throw sim::InputError(
+          sim::SourceLocation{o.output}, "",
+          "cannot write the output: directory '" + parent.string() + "' does not exist");
+    }
+    if (fs::is_directory(out)) {
+      throw sim::InputError(sim::SourceLocation{o.output}, "", "the output is a directory");
+    }
+    const bool dir_exists = fs::exists(fs::symlink_status(dir));
+    if (dir_exists && !fs::is_directory(dir)) {
+      throw sim::InputError(sim::SourceLocation{dir.string()}, "",
+                            "exists and is not a directory; goodsim sweep keeps the completed "
+                            "points of a running sweep there");
+    }
+    if (dir_exists && !o.resume) {
+      throw UsageError("sweep",
+                       "'" + dir.string() +
+                           "' holds the completed points of an interrupted (or running) sweep; "
+                           "pass --resume to continue it, or delete the directory to start over");
+    }
+    bool out_is_ours = false;
+    if (fs::exists(out)) {
+      const std::optional<std::string> fp = stored_fingerprint(out);
+      out_is_ours = fp && *fp == run.fingerprint;
+      if (!out_is_ours && !o.force) {
+        const std::string what = !fp ? "is not an HDF5 file goodsim can read"
+                                 : fp->empty()
+                                     ? "is not the output of a sweep (it has no sweep_fingerprint)"
+                                     : "holds a different sweep (fingerprint " + short_fp(*fp) +
+                                           ", this sweep " + short_fp(run.fingerprint) + ")";
+        throw sim::InputError(
+            sim::SourceLocation{o.output}, "",
+            "the output exists and " + what +
+                "; choose another -o, delete it, or pass --force to overwrite it");
       }
     }
-    sim::remove_stale_temps(dir);  // only now: a refused resume changes nothing
-    for (const fs::path& p : damaged) {
-      note(std::string("'")
-               .append(p.string())
-               .append("' is damaged or incomplete; recomputing that point"));
-      fs::remove(p);
+
+    // The parts of an interrupted run (only with --resume, checked above).
+    if (dir_exists) {
+      lock.emplace(dir, o.output);
+      if (const auto fp = manifest_fingerprint(dir); fp && *fp != run.fingerprint) {
+        throw foreign_parts(dir, *fp, run.fingerprint);
+      }
+      std::vector<fs::path> damaged;
+      for (const auto& entry : fs::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        const std::optional<std::size_t> index = part_index(name);
+        if (!index) continue;
+        std::string found;
+        switch (check_part(entry.path(), *index, run, o.precision ? 0 : o.replications, found)) {
+          case PartState::kForeign:
+            throw foreign_parts(dir, found, run.fingerprint);
+          case PartState::kDamaged:
+            damaged.push_back(entry.path());
+            break;
+          case PartState::kValid:
+            if (*index < n) done[*index] = true;
+            break;
+        }
+      }
+      sim::remove_stale_temps(dir);  // only now: a refused resume changes nothing
+      for (const fs::path& p : damaged) {
+        note(std::string("'")
+                 .append(p.string())
+                 .append("' is damaged or incomplete; recomputing that point"));
+        fs::remove(p);
+      }
     }
-  }
-  if (out_is_ours && o.resume) {
-    try {
-      sim::h5::File::open_read(o.output).verify();
-    } catch (const sim::h5::Error& e) {
-      // Damaged on disk since: computed again (from any valid parts) and replaced.
-      note("the finished output is damaged (" + std::string(e.what()) +
-           "); computing the sweep again");
-      out_is_ours = false;
+    if (out_is_ours && o.resume) {
+      try {
+        sim::h5::File::open_read(o.output).verify();
+      } catch (const sim::h5::Error& e) {
+        // Damaged on disk since: computed again (from any valid parts) and replaced.
+        note("the finished output is damaged (" + std::string(e.what()) +
+             "); computing the sweep again");
+        out_is_ours = false;
+      }
     }
-  }
-  if (out_is_ours && o.resume) {
-    // Finished earlier (perhaps killed while removing the parts): nothing to compute.
-    if (dir_exists) fs::remove_all(dir);
-    const auto file = sim::h5::File::open_read(o.output);
-    outcome.summary = file.root().read_table("summary");
+    if (out_is_ours && o.resume) {
+      // Finished earlier (perhaps killed while removing the parts): nothing to compute.
+      if (dir_exists) fs::remove_all(dir);
+      const auto file = sim::h5::File::open_read(o.output);
+      outcome.summary = file.root().read_table("summary");
+      outcome.already_complete = true;
+      outcome.reused = n;
+      return sim::Bytes{std::byte{1}};
+    }
+
+    if (!dir_exists) {
+      fs::create_directory(dir);
+      lock.emplace(dir, o.output);
+    }
+    if (!manifest_fingerprint(dir)) write_manifest(dir, run);
+    sim::remove_stale_temps(parent, out.filename().string());
+    sim::Bytes stored{std::byte{0}};
+    for (std::size_t i = 0; i < n; ++i) stored.push_back(static_cast<std::byte>(done[i] ? 1 : 0));
+    return stored;
+  });
+  if (plan.front() == std::byte{1}) {
     outcome.already_complete = true;
     outcome.reused = n;
     return outcome;
   }
-
-  if (!dir_exists) {
-    fs::create_directory(dir);
-    lock.emplace(dir, o.output);
-  }
-  if (!manifest_fingerprint(dir)) write_manifest(dir, run);
-  sim::remove_stale_temps(parent, out.filename().string());
+  for (std::size_t i = 0; i < n; ++i) done[i] = plan[1 + i] == std::byte{1};
 
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < n; ++i) {
@@ -694,6 +712,32 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     ~CloseOnExit() { close(); }
   } close_on_exit{close_queue};
 
+  // A completed point: the root's writer stores it; the other ranks only free its results.
+  auto complete = [&](std::size_t slot) {
+    if (!root) {
+      std::vector<models::ReplicationResult>().swap(work[slot].results);
+      return;
+    }
+    {
+      const std::lock_guard guard(queue_mutex);
+      queue.push_back(slot);
+    }
+    queue_cv.notify_one();
+  };
+  // The options of `count` replications of a point from `first`, spread over the ranks.
+  const auto on_ranks = [&](std::int64_t first, std::int64_t count) {
+    if (write_failed.load()) throw std::runtime_error("stopped: storing a completed point failed");
+    models::RunOptions r;
+    r.replications = count;
+    r.seed = o.seed;
+    r.threads = o.threads;
+    r.record_recoveries = o.recovery_times;
+    r.stop = o.stop;
+    r.first_replication = first;
+    r.group = &group;
+    return r;
+  };
+
   auto finish_writer = [&] {
     close_queue();
     if (writer.joinable()) writer.join();
@@ -729,27 +773,41 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
         work[slot].results.resize(first + block);
         if (work[slot].controls) work[slot].counts.assign(block, {});
       }
-      sim::parallel_for(
-          active.size() * block, o.threads,
-          [&](std::size_t task) {
-            if (write_failed.load(std::memory_order_relaxed)) {
-              throw std::runtime_error("stopped: storing a completed point failed");
-            }
-            PointWork& w = work[active[task / block]];
-            const models::Scenario& s = run.points[todo[active[task / block]]].scenario;
-            const std::size_t i = task % block;
-            w.results[first + i] = models::simulate_replication(
-                s, o.seed, first + i, models::ReplicationOptions{o.recovery_times});
-            w.results[first + i].recovery_h.shrink_to_fit();
-            if (w.controls) w.counts[i] = models::control_values(s, o.seed, first + i);
-          },
-          [&](std::size_t done_tasks, std::size_t total) {
-            if (done_tasks >= total) return;
-            progress(static_cast<std::size_t>(points_done.load()), n,
-                     "block of " + std::to_string(block) + " replications from " +
-                         std::to_string(first) + ", points");
-          },
-          o.stop);
+      if (group.size() > 1) {
+        // One point at a time, its block sliced over the ranks.
+        for (const std::size_t slot : active) {
+          PointWork& w = work[slot];
+          const models::Scenario& s = run.points[todo[slot]].scenario;
+          const models::RunOptions r = on_ranks(so_far, static_cast<std::int64_t>(block));
+          std::ranges::move(models::run_replications(s, r), w.results.begin() + so_far);
+          if (w.controls) w.counts = models::control_values_block(s, r);
+        }
+        progress(points_done.load(), n,
+                 "block of " + std::to_string(block) + " replications from " +
+                     std::to_string(first) + ", points");
+      } else {
+        sim::parallel_for(
+            active.size() * block, o.threads,
+            [&](std::size_t task) {
+              if (write_failed.load(std::memory_order_relaxed)) {
+                throw std::runtime_error("stopped: storing a completed point failed");
+              }
+              PointWork& w = work[active[task / block]];
+              const models::Scenario& s = run.points[todo[active[task / block]]].scenario;
+              const std::size_t i = task % block;
+              w.results[first + i] = models::simulate_replication(
+                  s, o.seed, first + i, models::ReplicationOptions{o.recovery_times});
+              w.results[first + i].recovery_h.shrink_to_fit();
+              if (w.controls) w.counts[i] = models::control_values(s, o.seed, first + i);
+            },
+            [&](std::size_t done_tasks, std::size_t total) {
+              if (done_tasks >= total) return;
+              progress(static_cast<std::size_t>(points_done.load()), n,
+                       "block of " + std::to_string(block) + " replications from " +
+                           std::to_string(first) + ", points");
+            },
+            o.stop);
+      }
       so_far += static_cast<std::int64_t>(block);
       std::vector<std::size_t> still;
       for (const std::size_t slot : active) {
@@ -782,13 +840,25 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
           still.push_back(slot);
           continue;
         }
-        {
-          const std::lock_guard guard(queue_mutex);
-          queue.push_back(slot);
-        }
-        queue_cv.notify_one();
+        complete(slot);
       }
       active = std::move(still);
+    }
+  };
+
+  // On ranks: one point at a time, its replications sliced over the ranks (each rank's
+  // slice on its threads), so that every completed point is stored while the others run.
+  const auto run_on_ranks = [&] {
+    const std::size_t total = todo.size() * reps;
+    for (std::size_t slot = 0; slot < todo.size(); ++slot) {
+      models::RunOptions r = on_ranks(0, o.replications);
+      r.progress = [&, slot](std::size_t done_reps, std::size_t) {
+        progress(slot * reps + done_reps, total,
+                 "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
+                     ", replications");
+      };
+      work[slot].results = models::run_replications(run.points[todo[slot]].scenario, r);
+      complete(slot);
     }
   };
 
@@ -796,6 +866,8 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   try {
     if (o.precision) {
       run_to_precision();
+    } else if (group.size() > 1) {
+      run_on_ranks();
     } else {
       sim::parallel_for(
           todo.size() * reps, o.threads,
@@ -811,12 +883,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
             w.results[rep] = models::simulate_replication(
                 point.scenario, o.seed, rep, models::ReplicationOptions{o.recovery_times});
             w.results[rep].recovery_h.shrink_to_fit();  // held until the point is stored
-            if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 != reps) return;
-            {
-              const std::lock_guard guard(queue_mutex);
-              queue.push_back(slot);
-            }
-            queue_cv.notify_one();
+            if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 == reps) complete(slot);
           },
           [&](std::size_t done_tasks, std::size_t total) {
             if (done_tasks >= total) return;  // reported below, once the writer has caught up
@@ -828,6 +895,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     }
   } catch (const sim::Interrupted&) {
     finish_writer();  // stores the points completed so far
+    if (!root) throw;
     if (!holds_parts(dir)) {
       discard_empty_parts();
       if (write_error) std::rethrow_exception(write_error);
@@ -841,11 +909,13 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
                            "'; run the same command with --resume to compute the others");
   } catch (...) {
     finish_writer();  // stores the points completed so far
+    if (!root) throw;
     if (!holds_parts(dir)) discard_empty_parts();
     if (write_error) std::rethrow_exception(write_error);  // the cause, not "stopped"
     throw;
   }
   finish_writer();
+  if (!root) return outcome;  // the root assembles the output
   if (write_error) {
     if (!holds_parts(dir)) discard_empty_parts();
     std::rethrow_exception(write_error);

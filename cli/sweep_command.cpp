@@ -200,7 +200,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
 
 }  // namespace
 
-int sweep_command(const std::vector<std::string>& args) {
+int sweep_command(const std::vector<std::string>& args, const sim::ProcessGroup& group) {
   const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kSweepHelp);
   std::string output = "sweep.h5";
@@ -264,12 +264,13 @@ int sweep_command(const std::vector<std::string>& args) {
   options.output = output;
   options.replications = a.replications_or(base.montecarlo.replications);
   options.seed = a.seed_or(base.montecarlo.seed);
-  options.threads = resolve_threads(a.threads, "sweep");
+  options.threads = resolve_threads(a.threads, "sweep", group);
   options.resume = vm.count("resume") > 0;
   options.force = vm.count("force") > 0;
   options.quiet = a.quiet;
   options.recovery_times = vm.count("recovery-times") > 0;
   options.stop = &stop;
+  options.group = &group;
   if (target) {
     for (const models::SweepPoint& p : run.points) {
       if (target->metric == models::PrecisionMetric::kCostUsd && !models::priced(p.scenario)) {
@@ -301,6 +302,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
 
   const SweepOutcome outcome = run_sweep(run, options);
+  if (!group.is_root()) return 0;  // the root writes and prints
   if (!csv.empty()) write_csv(csv, outcome.summary);
   const auto short_points = std::count_if(outcome.precision.begin(), outcome.precision.end(),
                                           [](const PointPrecision& p) { return !p.reached; });
