@@ -137,7 +137,9 @@ int main_command(const std::string& command, const std::vector<std::string>& arg
               << " --help)\n";
     return 2;
   } catch (const sim::RootFailed&) {
-    return 1;  // the root rank has said why
+    // The root says why and exits with the code that fits; mpirun returns the code of the
+    // first rank to fail, so the others step aside with 0.
+    return 0;
   } catch (const sim::h5::Error& e) {
     return fatal(std::string("I/O error: ") + e.what(), 1);
   } catch (const std::filesystem::filesystem_error& e) {

@@ -439,7 +439,7 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
       << " replications in all: blocks of " << models::kPrecisionBlock
       << " paired replications per candidate still in, first stage " << o.first_stage
       << ", at most " << sim::with_commas(static_cast<double>(o.max_replications)) << " each; seed "
-      << seed << " for every candidate, " << threads << (threads == 1 ? " thread, " : " threads, ")
+      << seed << " for every candidate, " << workers_text(threads, group.size()) << ", "
       << fmt("%.2f s", seconds) << "\n";
   out << "           Kim & Nelson's fully sequential procedure (2001) with half the error\n"
          "           probability: after each block a candidate is dropped when another's mean\n"
@@ -654,8 +654,7 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
       << sim::with_commas(base.cost.repair_usd, 2) << " per repair\n";
   out << "runs       " << sim::with_commas(static_cast<double>(replications))
       << " replications per candidate, seed " << run_seed << " for every candidate, "
-      << thread_count << (thread_count == 1 ? " thread, " : " threads, ") << fmt("%.2f s", seconds)
-      << "\n";
+      << workers_text(thread_count, group.size()) << ", " << fmt("%.2f s", seconds) << "\n";
   out << "           Common random numbers: replication i of every candidate sees the same\n"
          "           failure proposals and repair times, so candidates are compared on the same\n"
          "           luck and their differences are not drowned by noise. Differences are\n"

@@ -171,6 +171,7 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
   info.replications = a.replications_or(scenario.montecarlo.replications);
   info.seed = a.seed_or(scenario.montecarlo.seed);
   info.threads = resolve_threads(a.threads, "run", group);
+  info.ranks = group.size();
   const auto search_start = std::chrono::steady_clock::now();
   models::resolve_auto_interval(scenario, info.threads);
   info.interval_search_seconds =
@@ -209,7 +210,8 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
   point.recovery_times = run.record_recoveries;
   if (!group.is_root()) return 0;  // the root writes and prints
   if (write_output) {
-    RunRecord record{scenario_as_run(root, scenario, info), command_line(args), info.threads, {}};
+    RunRecord record{
+        scenario_as_run(root, scenario, info), command_line(args), info.threads, {}, info.ranks};
     if (const auto& p = info.precision) {
       record.precision = PrecisionRecord{std::string(models::to_string(p->target.metric)),
                                          p->target.half_width,

@@ -13,6 +13,7 @@
 #include "cli/csv_file.h"
 #include "cli/interrupt.h"
 #include "cli/precision_args.h"
+#include "cli/report.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
@@ -77,7 +78,8 @@ const std::vector<double>* numeric_column(const sim::h5::Table& t, const std::st
 }
 
 void print_sweep_report(std::ostream& out, const SweepRun& run, const models::SweepSpec& spec,
-                        const SweepOptions& o, const SweepOutcome& outcome, unsigned threads) {
+                        const SweepOptions& o, const SweepOutcome& outcome,
+                        const std::string& workers) {
   const std::size_t n = run.points.size();
   const models::Scenario& base = run.points.front().scenario;
   out << "scenario   " << base.name << " (" << run.scenario_file << ")\n";
@@ -112,8 +114,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
       for (const PointPrecision& p : outcome.precision) reps += static_cast<double>(p.replications);
     }
     char buf[160];
-    std::snprintf(buf, sizeof buf, ", %u thread%s, %.2f s\n", threads, threads == 1 ? "" : "s",
-                  outcome.seconds);
+    std::snprintf(buf, sizeof buf, ", %s, %.2f s\n", workers.c_str(), outcome.seconds);
     out << buf;
     out << "points     " << outcome.computed << " computed";
     if (outcome.reused > 0) out << ", " << outcome.reused << " from the interrupted run";
@@ -311,7 +312,8 @@ int sweep_command(const std::vector<std::string>& args, const sim::ProcessGroup&
               << (short_points == 1 ? " point" : " points")
               << " stopped at --max-reps before reaching --precision (NOT REACHED below)\n";
   }
-  print_sweep_report(std::cout, run, spec, options, outcome, options.threads);
+  print_sweep_report(std::cout, run, spec, options, outcome,
+                     workers_text(options.threads, group.size()));
   std::cout << "\nresults    " << output << "\n";
   if (!csv.empty()) std::cout << "csv        " << csv << "\n";
   return 0;

@@ -43,7 +43,9 @@ models::ReplicationResult every_field_set(int k) {
   return r;
 }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 void expect_identical(const models::ReplicationResult& a, const models::ReplicationResult& b) {
   EXPECT_TRUE(same_bits(a.wall_h, b.wall_h));
@@ -74,8 +76,8 @@ void expect_identical(const models::ReplicationResult& a, const models::Replicat
 }
 
 TEST(ReplicationBytes, EveryFieldSurvivesTheRoundTrip) {
-  const std::vector<models::ReplicationResult> written = {every_field_set(1), {},
-                                                          every_field_set(2)};
+  const std::vector<models::ReplicationResult> written = {
+      every_field_set(1), {}, every_field_set(2)};
   const std::vector<models::ReplicationResult> read =
       models::results_from_bytes(models::to_bytes(written));
   ASSERT_EQ(read.size(), written.size());
@@ -83,8 +85,8 @@ TEST(ReplicationBytes, EveryFieldSurvivesTheRoundTrip) {
 }
 
 TEST(ReplicationBytes, SimulatedResultsSurviveTheRoundTrip) {
-  const models::Scenario s = models::load_scenario(std::string(GOODSIM_SOURCE_DIR) +
-                                                   "/scenarios/default.yaml");
+  const models::Scenario s =
+      models::load_scenario(std::string(GOODSIM_SOURCE_DIR) + "/scenarios/default.yaml");
   models::RunOptions o;
   o.replications = 20;
   o.seed = 3;
