@@ -509,6 +509,119 @@ sim::h5::Table assemble(const fs::path& dir, const SweepRun& run, const SweepOpt
   return summary;
 }
 
+// The root's part of run_sweep before anything is simulated: every check of the output and
+// the parts directory (throws sim::InputError or UsageError before anything is written), the
+// damaged parts removed and the directory prepared and locked. Returns which points are stored
+// already; an empty list (and outcome.already_complete) when the finished output is there.
+std::vector<bool> prepare_parts(const SweepRun& run, const SweepOptions& o,
+                                const std::function<void(const std::string&)>& note,
+                                SweepOutcome& outcome, std::optional<PartsLock>& lock) {
+  const fs::path out(o.output);
+  const fs::path dir = parts_dir_of(o.output);
+  const std::size_t n = run.points.size();
+  std::vector<bool> done(n, false);
+  // Every check before anything is written.
+  if (!o.precision && (o.replications < 1 || static_cast<std::size_t>(o.replications) >
+                                                 std::numeric_limits<std::size_t>::max() / n)) {
+    throw UsageError("sweep", "too many points x replications");
+  }
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent)) {
+    throw sim::InputError(
+        sim::SourceLocation{o.output}, "",
+        "cannot write the output: directory '" + parent.string() + "' does not exist");
+  }
+  if (fs::is_directory(out)) {
+    throw sim::InputError(sim::SourceLocation{o.output}, "", "the output is a directory");
+  }
+  const bool dir_exists = fs::exists(fs::symlink_status(dir));
+  if (dir_exists && !fs::is_directory(dir)) {
+    throw sim::InputError(sim::SourceLocation{dir.string()}, "",
+                          "exists and is not a directory; goodsim sweep keeps the completed "
+                          "points of a running sweep there");
+  }
+  if (dir_exists && !o.resume) {
+    throw UsageError("sweep",
+                     "'" + dir.string() +
+                         "' holds the completed points of an interrupted (or running) sweep; "
+                         "pass --resume to continue it, or delete the directory to start over");
+  }
+  bool out_is_ours = false;
+  if (fs::exists(out)) {
+    const std::optional<std::string> fp = stored_fingerprint(out);
+    out_is_ours = fp && *fp == run.fingerprint;
+    if (!out_is_ours && !o.force) {
+      const std::string what = !fp ? "is not an HDF5 file goodsim can read"
+                               : fp->empty()
+                                   ? "is not the output of a sweep (it has no sweep_fingerprint)"
+                                   : "holds a different sweep (fingerprint " + short_fp(*fp) +
+                                         ", this sweep " + short_fp(run.fingerprint) + ")";
+      throw sim::InputError(sim::SourceLocation{o.output}, "",
+                            "the output exists and " + what +
+                                "; choose another -o, delete it, or pass --force to overwrite it");
+    }
+  }
+
+  // The parts of an interrupted run (only with --resume, checked above).
+  if (dir_exists) {
+    lock.emplace(dir, o.output);
+    if (const auto fp = manifest_fingerprint(dir); fp && *fp != run.fingerprint) {
+      throw foreign_parts(dir, *fp, run.fingerprint);
+    }
+    std::vector<fs::path> damaged;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      const std::optional<std::size_t> index = part_index(name);
+      if (!index) continue;
+      std::string found;
+      switch (check_part(entry.path(), *index, run, o.precision ? 0 : o.replications, found)) {
+        case PartState::kForeign:
+          throw foreign_parts(dir, found, run.fingerprint);
+        case PartState::kDamaged:
+          damaged.push_back(entry.path());
+          break;
+        case PartState::kValid:
+          if (*index < n) done[*index] = true;
+          break;
+      }
+    }
+    sim::remove_stale_temps(dir);  // only now: a refused resume changes nothing
+    for (const fs::path& p : damaged) {
+      note(std::string("'")
+               .append(p.string())
+               .append("' is damaged or incomplete; recomputing that point"));
+      fs::remove(p);
+    }
+  }
+  if (out_is_ours && o.resume) {
+    try {
+      sim::h5::File::open_read(o.output).verify();
+    } catch (const sim::h5::Error& e) {
+      // Damaged on disk since: computed again (from any valid parts) and replaced.
+      note("the finished output is damaged (" + std::string(e.what()) +
+           "); computing the sweep again");
+      out_is_ours = false;
+    }
+  }
+  if (out_is_ours && o.resume) {
+    // Finished earlier (perhaps killed while removing the parts): nothing to compute.
+    if (dir_exists) fs::remove_all(dir);
+    const auto file = sim::h5::File::open_read(o.output);
+    outcome.summary = file.root().read_table("summary");
+    outcome.already_complete = true;
+    outcome.reused = n;
+    return {};
+  }
+
+  if (!dir_exists) {
+    fs::create_directory(dir);
+    lock.emplace(dir, o.output);
+  }
+  if (!manifest_fingerprint(dir)) write_manifest(dir, run);
+  sim::remove_stale_temps(parent, out.filename().string());
+  return done;
+}
+
 }  // namespace
 
 SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
@@ -529,110 +642,11 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   // The root checks the output and the parts directory and prepares it; every rank then
   // learns which points are left: one byte per point (1 = stored), after one byte saying
   // whether the finished output was found.
-  const sim::Bytes plan = group.from_root([&]() -> sim::Bytes {
-    // Every check before anything is written.
-    if (!o.precision && (o.replications < 1 || static_cast<std::size_t>(o.replications) >
-                                                   std::numeric_limits<std::size_t>::max() / n)) {
-      throw UsageError("sweep", "too many points x replications");
-    }
-    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    if (!fs::is_directory(parent)) {
-      throw sim::InputError(
-          sim::SourceLocation{o.output}, "",
-          "cannot write the output: directory '" + parent.string() + "' does not exist");
-    }
-    if (fs::is_directory(out)) {
-      throw sim::InputError(sim::SourceLocation{o.output}, "", "the output is a directory");
-    }
-    const bool dir_exists = fs::exists(fs::symlink_status(dir));
-    if (dir_exists && !fs::is_directory(dir)) {
-      throw sim::InputError(sim::SourceLocation{dir.string()}, "",
-                            "exists and is not a directory; goodsim sweep keeps the completed "
-                            "points of a running sweep there");
-    }
-    if (dir_exists && !o.resume) {
-      throw UsageError("sweep",
-                       "'" + dir.string() +
-                           "' holds the completed points of an interrupted (or running) sweep; "
-                           "pass --resume to continue it, or delete the directory to start over");
-    }
-    bool out_is_ours = false;
-    if (fs::exists(out)) {
-      const std::optional<std::string> fp = stored_fingerprint(out);
-      out_is_ours = fp && *fp == run.fingerprint;
-      if (!out_is_ours && !o.force) {
-        const std::string what = !fp ? "is not an HDF5 file goodsim can read"
-                                 : fp->empty()
-                                     ? "is not the output of a sweep (it has no sweep_fingerprint)"
-                                     : "holds a different sweep (fingerprint " + short_fp(*fp) +
-                                           ", this sweep " + short_fp(run.fingerprint) + ")";
-        throw sim::InputError(
-            sim::SourceLocation{o.output}, "",
-            "the output exists and " + what +
-                "; choose another -o, delete it, or pass --force to overwrite it");
-      }
-    }
-
-    // The parts of an interrupted run (only with --resume, checked above).
-    if (dir_exists) {
-      lock.emplace(dir, o.output);
-      if (const auto fp = manifest_fingerprint(dir); fp && *fp != run.fingerprint) {
-        throw foreign_parts(dir, *fp, run.fingerprint);
-      }
-      std::vector<fs::path> damaged;
-      for (const auto& entry : fs::directory_iterator(dir)) {
-        const std::string name = entry.path().filename().string();
-        const std::optional<std::size_t> index = part_index(name);
-        if (!index) continue;
-        std::string found;
-        switch (check_part(entry.path(), *index, run, o.precision ? 0 : o.replications, found)) {
-          case PartState::kForeign:
-            throw foreign_parts(dir, found, run.fingerprint);
-          case PartState::kDamaged:
-            damaged.push_back(entry.path());
-            break;
-          case PartState::kValid:
-            if (*index < n) done[*index] = true;
-            break;
-        }
-      }
-      sim::remove_stale_temps(dir);  // only now: a refused resume changes nothing
-      for (const fs::path& p : damaged) {
-        note(std::string("'")
-                 .append(p.string())
-                 .append("' is damaged or incomplete; recomputing that point"));
-        fs::remove(p);
-      }
-    }
-    if (out_is_ours && o.resume) {
-      try {
-        sim::h5::File::open_read(o.output).verify();
-      } catch (const sim::h5::Error& e) {
-        // Damaged on disk since: computed again (from any valid parts) and replaced.
-        note("the finished output is damaged (" + std::string(e.what()) +
-             "); computing the sweep again");
-        out_is_ours = false;
-      }
-    }
-    if (out_is_ours && o.resume) {
-      // Finished earlier (perhaps killed while removing the parts): nothing to compute.
-      if (dir_exists) fs::remove_all(dir);
-      const auto file = sim::h5::File::open_read(o.output);
-      outcome.summary = file.root().read_table("summary");
-      outcome.already_complete = true;
-      outcome.reused = n;
-      return sim::Bytes{std::byte{1}};
-    }
-
-    if (!dir_exists) {
-      fs::create_directory(dir);
-      lock.emplace(dir, o.output);
-    }
-    if (!manifest_fingerprint(dir)) write_manifest(dir, run);
-    sim::remove_stale_temps(parent, out.filename().string());
-    sim::Bytes stored{std::byte{0}};
-    for (std::size_t i = 0; i < n; ++i) stored.push_back(static_cast<std::byte>(done[i] ? 1 : 0));
-    return stored;
+  const sim::Bytes plan = group.from_root([&] {
+    const std::vector<bool> stored = prepare_parts(run, o, note, outcome, lock);
+    sim::Bytes bytes{static_cast<std::byte>(outcome.already_complete ? 1 : 0)};
+    for (const bool b : stored) bytes.push_back(static_cast<std::byte>(b ? 1 : 0));
+    return bytes;
   });
   if (plan.front() == std::byte{1}) {
     outcome.already_complete = true;
@@ -712,6 +726,12 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     ~CloseOnExit() { close(); }
   } close_on_exit{close_queue};
 
+  // The writer failed: stop simulating, the failure is reported instead.
+  const auto stop_if_store_failed = [&] {
+    if (write_failed.load(std::memory_order_relaxed)) {
+      throw std::runtime_error("stopped: storing a completed point failed");
+    }
+  };
   // A completed point: the root's writer stores it; the other ranks only free its results.
   auto complete = [&](std::size_t slot) {
     if (!root) {
@@ -726,7 +746,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   };
   // The options of `count` replications of a point from `first`, spread over the ranks.
   const auto on_ranks = [&](std::int64_t first, std::int64_t count) {
-    if (write_failed.load()) throw std::runtime_error("stopped: storing a completed point failed");
+    stop_if_store_failed();
     models::RunOptions r;
     r.replications = count;
     r.seed = o.seed;
@@ -789,9 +809,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
         sim::parallel_for(
             active.size() * block, o.threads,
             [&](std::size_t task) {
-              if (write_failed.load(std::memory_order_relaxed)) {
-                throw std::runtime_error("stopped: storing a completed point failed");
-              }
+              stop_if_store_failed();
               PointWork& w = work[active[task / block]];
               const models::Scenario& s = run.points[todo[active[task / block]]].scenario;
               const std::size_t i = task % block;
@@ -872,9 +890,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
       sim::parallel_for(
           todo.size() * reps, o.threads,
           [&](std::size_t task) {
-            if (write_failed.load(std::memory_order_relaxed)) {
-              throw std::runtime_error("stopped: storing a completed point failed");
-            }
+            stop_if_store_failed();
             const std::size_t slot = task / reps;
             PointWork& w = work[slot];
             const models::SweepPoint& point = run.points[todo[slot]];
