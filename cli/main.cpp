@@ -113,6 +113,13 @@ int main_command(const std::string& command, const std::vector<std::string>& arg
   try {
     if (command == "run") return cli::run_command(args, group);
     if (command == "sweep") return cli::sweep_command(args, group);
+    const bool single_process = command == "interval" || command == "validate" || command == "fit";
+    if (single_process && group.size() > 1) {
+      // Each rank would do all of the work again, and fit -o would write its file N times.
+      throw cli::UsageError(command,
+                            "runs as one process: start it without mpirun (run, sweep "
+                            "and recommend spread over MPI ranks)");
+    }
     if (command == "interval") return cli::interval_command(args);
     if (command == "validate") return cli::validate_command(args);
     if (command == "recommend") return cli::recommend_command(args, group);
