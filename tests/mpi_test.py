@@ -93,18 +93,20 @@ def run_case(work, command, extra):
 
 
 def recommend(work):
-    cmd = ["recommend", SCENARIO, "--vary",
-           "cluster.spares=0,8,16", "--reps", "300", "--quiet"]
-    # The line with the thread count and the seconds differs; everything else is the answer.
+    base = ["recommend", SCENARIO, "--vary", "cluster.spares=8,16,32", "--quiet"]
+
+    # The line with the threads, ranks and seconds differs; everything else is the answer.
     def answer(p):
         return [line for line in p.stdout.splitlines() if not re.search(r"thread|\d s\b", line)]
-    alone = answer(run([GOODSIM, *cmd, "--threads", "2"]))
-    for ranks in (2, 3):
-        got = answer(run(mpirun(ranks) + [GOODSIM, *cmd, "--threads", "1"]))
-        if got != alone:
-            sys.exit(f"recommend on {ranks} ranks differs:\n" + "\n".join(got) +
-                     "\n--- alone:\n" + "\n".join(alone))
-        print(f"recommend on {ranks} ranks: the same report")
+
+    for cmd in (base + ["--reps", "300"], base + ["--confidence", "0.9", "--indifference", "1e6"]):
+        alone = answer(run([GOODSIM, *cmd, "--threads", "2"], cwd=work))
+        for ranks in (2, 3):
+            got = answer(run(mpirun(ranks) + [GOODSIM, *cmd, "--threads", "1"], cwd=work))
+            if got != alone:
+                sys.exit(f"{' '.join(cmd)} on {ranks} ranks differs:\n" + "\n".join(got) +
+                         "\n--- alone:\n" + "\n".join(alone))
+            print(f"{' '.join(cmd[3:])} on {ranks} ranks: the same report")
 
 
 def rank_pids(parent, rank):
