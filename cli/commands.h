@@ -7,13 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "sim/process_group.h"
+
 namespace goodsim::cli {
 
-int run_command(const std::vector<std::string>& args);
-int sweep_command(const std::vector<std::string>& args);
+// run, sweep and recommend spread their replications over the ranks of `group` (an MPI
+// job, sim/process_group.h); only the root rank writes files and prints.
+int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& group);
+int sweep_command(const std::vector<std::string>& args, const sim::ProcessGroup& group);
 int interval_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
-int recommend_command(const std::vector<std::string>& args);
+int recommend_command(const std::vector<std::string>& args, const sim::ProcessGroup& group);
 int fit_command(const std::vector<std::string>& args);
 
 // Thrown for bad command-line usage; main prints it with a pointer to --help.
@@ -32,6 +36,8 @@ void check_output_path(const std::string& command, const std::string& path);
 bool same_file_path(const std::string& a, const std::string& b);
 
 // --threads: 0 means all cores; negative values are a usage error (not a huge unsigned).
-unsigned resolve_threads(std::int64_t requested, const std::string& command);
+// --threads; 0 = all cores, shared between the ranks of an MPI job on this machine.
+unsigned resolve_threads(std::int64_t requested, const std::string& command,
+                         const sim::ProcessGroup& group = sim::ProcessGroup());
 
 }  // namespace goodsim::cli

@@ -33,11 +33,15 @@ bool same_file_path(const std::string& a, const std::string& b) {
   return full(a) == full(b);
 }
 
-unsigned resolve_threads(std::int64_t requested, const std::string& command) {
+unsigned resolve_threads(std::int64_t requested, const std::string& command,
+                         const sim::ProcessGroup& group) {
   if (requested < 0 || requested > 4096) {
     throw UsageError(command, "--threads must be between 0 (all cores) and 4096");
   }
-  return requested == 0 ? sim::default_thread_count() : static_cast<unsigned>(requested);
+  if (requested > 0) return static_cast<unsigned>(requested);
+  // Ranks on one machine would otherwise each start a thread per core.
+  const auto ranks = static_cast<unsigned>(group.ranks_on_this_machine());
+  return std::max(1u, sim::default_thread_count() / ranks);
 }
 
 }  // namespace goodsim::cli

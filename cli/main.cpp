@@ -1,5 +1,6 @@
 // goodsim: discrete-event simulation of accelerator-cluster failures and recoveries.
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <boost/program_options/errors.hpp>
@@ -15,6 +16,7 @@
 #include "sim/error.h"
 #include "sim/hdf5.h"
 #include "sim/parallel.h"
+#include "sim/process_group.h"
 
 namespace {
 
@@ -51,15 +53,76 @@ exit codes: 0 success, 1 internal or I/O error, 2 bad input (scenario, option or
             3 validation failed, 4 recommend: no candidate meets the deadline
 )";
 
+// In an MPI job only the root rank prints: the others would repeat it line for line. Their
+// stdout and stderr go to /dev/null while this object lives; speak() gives stderr back, for a
+// failure of their own.
+class QuietUnlessRoot {
+ public:
+  explicit QuietUnlessRoot(bool root) {
+    if (root) return;
+    std::fflush(nullptr);
+    saved_out_ = dup(STDOUT_FILENO);
+    saved_err_ = dup(STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    if (null < 0) return;
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    close(null);
+  }
+  ~QuietUnlessRoot() {
+    speak();
+    if (saved_out_ >= 0) {
+      dup2(saved_out_, STDOUT_FILENO);
+      close(saved_out_);
+    }
+  }
+  QuietUnlessRoot(const QuietUnlessRoot&) = delete;
+  QuietUnlessRoot& operator=(const QuietUnlessRoot&) = delete;
+
+  void speak() {
+    if (saved_err_ < 0) return;
+    std::cerr.flush();
+    dup2(saved_err_, STDERR_FILENO);
+    close(saved_err_);
+    saved_err_ = -1;
+  }
+
+ private:
+  int saved_out_ = -1;
+  int saved_err_ = -1;
+};
+
 // Runs one subcommand and turns its errors into exit codes.
-int main_command(const std::string& command, const std::vector<std::string>& args) {
+//
+// In an MPI job every rank reads the same input, so bad input fails on every rank alike and
+// each returns 2 (the root says why). Other failures (I/O, internal) may hit one rank only,
+// while the others wait for it in a collective: that rank says so and ends the whole job.
+int main_command(const std::string& command, const std::vector<std::string>& args,
+                 const goodsim::sim::ProcessGroup& group, QuietUnlessRoot& quiet) {
   using namespace goodsim;
+  const auto fatal = [&](const std::string& what, int code) {
+    if (group.size() == 1) {
+      std::cerr << "goodsim: " << what << "\n";
+      return code;
+    }
+    quiet.speak();
+    std::cerr << "goodsim " << command << " (rank " << group.rank() << " of " << group.size()
+              << "): " << what << "; stopping every rank\n";
+    group.abort(code);
+  };
   try {
-    if (command == "run") return cli::run_command(args);
-    if (command == "sweep") return cli::sweep_command(args);
+    if (command == "run") return cli::run_command(args, group);
+    if (command == "sweep") return cli::sweep_command(args, group);
+    const bool single_process = command == "interval" || command == "validate" || command == "fit";
+    if (single_process && group.size() > 1) {
+      // Each rank would do all of the work again, and fit -o would write its file N times.
+      throw cli::UsageError(command,
+                            "runs as one process: start it without mpirun (run, sweep "
+                            "and recommend spread over MPI ranks)");
+    }
     if (command == "interval") return cli::interval_command(args);
     if (command == "validate") return cli::validate_command(args);
-    if (command == "recommend") return cli::recommend_command(args);
+    if (command == "recommend") return cli::recommend_command(args, group);
     if (command == "fit") return cli::fit_command(args);
     std::cerr << "goodsim: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
@@ -80,15 +143,16 @@ int main_command(const std::string& command, const std::vector<std::string>& arg
     std::cerr << "goodsim " << command << ": " << e.what() << "\n(see: goodsim " << command
               << " --help)\n";
     return 2;
+  } catch (const sim::RootFailed&) {
+    // The root says why and exits with the code that fits; mpirun returns the code of the
+    // first rank to fail, so the others step aside with 0.
+    return 0;
   } catch (const sim::h5::Error& e) {
-    std::cerr << "goodsim: I/O error: " << e.what() << "\n";
-    return 1;
+    return fatal(std::string("I/O error: ") + e.what(), 1);
   } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "goodsim: I/O error: " << e.what() << "\n";
-    return 1;
+    return fatal(std::string("I/O error: ") + e.what(), 1);
   } catch (const std::exception& e) {
-    std::cerr << "goodsim: internal error: " << e.what() << "\n";
-    return 1;
+    return fatal(std::string("internal error: ") + e.what(), 1);
   }
 }
 
@@ -96,10 +160,12 @@ int main_command(const std::string& command, const std::vector<std::string>& arg
 
 int main(int argc, char** argv) {
   using namespace goodsim;
-  sim::h5::skip_library_cleanup_at_exit();  // first: it must precede any other HDF5 call
+  sim::h5::skip_library_cleanup_at_exit();    // first: it must precede any other HDF5 call
+  const sim::ProcessGroup group(argc, argv);  // MPI, when started by mpirun or srun
+  QuietUnlessRoot quiet(group.is_root());
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.size() == 2 && all[0] == "help" && all[1] != "help") {
-    return main_command(all[1], {"--help"});  // goodsim help run = goodsim run --help
+    return main_command(all[1], {"--help"}, group, quiet);  // goodsim help run = run --help
   }
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
     std::cout << kUsage;
@@ -109,5 +175,5 @@ int main(int argc, char** argv) {
     std::cout << "goodsim " << kVersion << " (commit " << kCommit << ")\n";
     return 0;
   }
-  return main_command(all[0], std::vector<std::string>(all.begin() + 1, all.end()));
+  return main_command(all[0], std::vector<std::string>(all.begin() + 1, all.end()), group, quiet);
 }

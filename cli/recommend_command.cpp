@@ -406,7 +406,7 @@ struct Sequential {
 
 int recommend_sequentially(const models::Scenario& base, const std::string& key,
                            const std::vector<Evaluated>& ev, const Sequential& q,
-                           std::uint64_t seed, unsigned threads) {
+                           std::uint64_t seed, unsigned threads, const sim::ProcessGroup& group) {
   std::vector<models::Scenario> scenarios;
   for (const Evaluated& e : ev) scenarios.push_back(e.scenario);
   models::SelectionOptions o;
@@ -416,6 +416,7 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
   o.first_stage = std::min<std::int64_t>(o.first_stage, q.max_replications);
   o.seed = seed;
   o.threads = threads;
+  o.group = &group;
   const auto start = std::chrono::steady_clock::now();
   const models::SelectionResult r =
       models::select_smallest(scenarios, models::replication_cost_usd, o);
@@ -438,7 +439,7 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
       << " replications in all: blocks of " << models::kPrecisionBlock
       << " paired replications per candidate still in, first stage " << o.first_stage
       << ", at most " << sim::with_commas(static_cast<double>(o.max_replications)) << " each; seed "
-      << seed << " for every candidate, " << threads << (threads == 1 ? " thread, " : " threads, ")
+      << seed << " for every candidate, " << workers_text(threads, group.size()) << ", "
       << fmt("%.2f s", seconds) << "\n";
   out << "           Kim & Nelson's fully sequential procedure (2001) with half the error\n"
          "           probability: after each block a candidate is dropped when another's mean\n"
@@ -486,7 +487,7 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
   return 0;
 }
 
-int recommend_command(const std::vector<std::string>& args) {
+int recommend_command(const std::vector<std::string>& args, const sim::ProcessGroup& group) {
   po::options_description opts(kRecommendHelp);
   std::string vary_arg;
   std::string deadline_arg;
@@ -544,7 +545,7 @@ int recommend_command(const std::vector<std::string>& args) {
       }
     }
   }
-  const unsigned thread_count = resolve_threads(a.threads, kCommand);
+  const unsigned thread_count = resolve_threads(a.threads, kCommand, group);
   const Vary vary = parse_vary(vary_arg);
 
   // Everything is checked before anything is simulated.
@@ -577,7 +578,7 @@ int recommend_command(const std::vector<std::string>& args) {
   for (Evaluated& e : ev) models::resolve_auto_interval(e.scenario, thread_count);
   if (to_confidence) {
     if (ev.size() < 2) usage("--confidence needs at least two candidates");
-    return recommend_sequentially(base, vary.key, ev, sequential, run_seed, thread_count);
+    return recommend_sequentially(base, vary.key, ev, sequential, run_seed, thread_count, group);
   }
 
   // Simulate: the same seed for every candidate (common random numbers).
@@ -591,6 +592,7 @@ int recommend_command(const std::vector<std::string>& args) {
     run.replications = replications;
     run.seed = run_seed;
     run.threads = thread_count;
+    run.group = &group;
     const std::string detail =
         "candidate " + std::to_string(k + 1) + "/" + std::to_string(ev.size()) + ", replications";
     run.progress = [&, k](std::size_t done, std::size_t) {
@@ -653,8 +655,7 @@ int recommend_command(const std::vector<std::string>& args) {
       << sim::with_commas(base.cost.repair_usd, 2) << " per repair\n";
   out << "runs       " << sim::with_commas(static_cast<double>(replications))
       << " replications per candidate, seed " << run_seed << " for every candidate, "
-      << thread_count << (thread_count == 1 ? " thread, " : " threads, ") << fmt("%.2f s", seconds)
-      << "\n";
+      << workers_text(thread_count, group.size()) << ", " << fmt("%.2f s", seconds) << "\n";
   out << "           Common random numbers: replication i of every candidate sees the same\n"
          "           failure proposals and repair times, so candidates are compared on the same\n"
          "           luck and their differences are not drowned by noise. Differences are\n"

@@ -175,12 +175,17 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   }
 }
 
+std::string workers_text(unsigned threads, int ranks) {
+  const std::string t = std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+  return ranks == 1 ? t : std::to_string(ranks) + " ranks x " + t;
+}
+
 void print_run_report(std::ostream& out, const models::Scenario& s, const models::RunSummary& sum,
                       const RunInfo& info) {
   print_scenario(out, s);
   out << "runs       " << with_commas(static_cast<double>(info.replications))
-      << " replications, seed " << info.seed << ", " << info.threads
-      << (info.threads == 1 ? " thread, " : " threads, ") << fmt("%.2f s", info.seconds);
+      << " replications, seed " << info.seed << ", " << workers_text(info.threads, info.ranks)
+      << ", " << fmt("%.2f s", info.seconds);
   if (s.checkpoint.interval_search) {
     out << fmt(" (+ %.2f s choosing the interval)", info.interval_search_seconds);
   }

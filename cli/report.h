@@ -22,13 +22,17 @@ struct PrecisionInfo {
   double variance_ratio = 1.0;  // control variate: plain variance / residual variance
 };
 
+// Who ran the replications: "2 threads", or under MPI "3 ranks x 1 thread".
+std::string workers_text(unsigned threads, int ranks);
+
 // "plain mean" or "control variate (failure proposals in [0, 1..2 x work])".
 std::string estimator_name(models::Estimator e);
 
 struct RunInfo {
   std::int64_t replications = 0;
   std::uint64_t seed = 0;
-  unsigned threads = 0;
+  unsigned threads = 0;  // per rank
+  int ranks = 1;         // MPI ranks (sim/process_group.h)
   double seconds = 0.0;
   double interval_search_seconds = 0.0;  // resolving `checkpoint.interval: auto`
   std::optional<PrecisionInfo> precision;

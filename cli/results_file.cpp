@@ -266,6 +266,7 @@ void write_results_file(const std::string& path, const models::Scenario& base, s
     root.set_attribute("scenario", std::string_view(record.scenario_yaml));
     root.set_attribute("command_line", std::string_view(record.command_line));
     root.set_attribute("threads", static_cast<std::int64_t>(record.threads));
+    root.set_attribute("ranks", static_cast<std::int64_t>(record.ranks));
     root.set_attribute("scenario_file", std::string_view(base.source_file));
     root.set_attribute("seed", static_cast<std::int64_t>(seed));
     if (!points.empty()) root.set_attribute("replications", points.front().replications.size());

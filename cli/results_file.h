@@ -52,8 +52,9 @@ struct PrecisionRecord {
 struct RunRecord {
   std::string scenario_yaml;  // the scenario as run: --seed, --reps and `auto` resolved
   std::string command_line;   // "goodsim run scenario.yaml --seed 7"
-  unsigned threads = 0;
+  unsigned threads = 0;       // per rank
   std::optional<PrecisionRecord> precision;
+  int ranks = 1;  // MPI ranks (sim/process_group.h)
 };
 
 // One file with every point; `goodsim run` writes its single point as /points/000000.

@@ -89,7 +89,7 @@ PrecisionInfo precision_info(const models::Scenario& scenario, const models::Pre
 
 }  // namespace
 
-int run_command(const std::vector<std::string>& args) {
+int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& group) {
   const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kRunHelp);
   std::string output = "results.h5";
@@ -146,7 +146,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!target) {
     check_replications_fit("run", scenario, a.replications_or(scenario.montecarlo.replications));
   }
-  if (write_output) {
+  if (write_output && group.is_root()) {
     // What killed runs left behind; only now, so a rejected run changes nothing.
     const std::filesystem::path out(output);
     sim::remove_stale_temps(out.has_parent_path() ? out.parent_path() : ".",
@@ -156,7 +156,8 @@ int run_command(const std::vector<std::string>& args) {
   RunInfo info;
   info.replications = a.replications_or(scenario.montecarlo.replications);
   info.seed = a.seed_or(scenario.montecarlo.seed);
-  info.threads = resolve_threads(a.threads, "run");
+  info.threads = resolve_threads(a.threads, "run", group);
+  info.ranks = group.size();
   const auto search_start = std::chrono::steady_clock::now();
   models::resolve_auto_interval(scenario, info.threads);
   info.interval_search_seconds =
@@ -170,6 +171,7 @@ int run_command(const std::vector<std::string>& args) {
   run.progress = [&progress](std::size_t done, std::size_t total) { progress(done, total); };
   run.record_recoveries = vm.count("recovery-times") > 0;
   run.stop = &stop;
+  run.group = &group;
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<models::ReplicationResult> results;
@@ -192,9 +194,11 @@ int run_command(const std::vector<std::string>& args) {
 
   PointResults point{&scenario, results, &summary};
   point.recovery_times = run.record_recoveries;
+  if (!group.is_root()) return 0;  // the root writes and prints
   if (write_output) {
     RunRecord record{
-        scenario_as_run(root, scenario, info), command_line("run", args), info.threads, {}};
+        scenario_as_run(root, scenario, info), command_line("run", args), info.threads, {},
+        info.ranks};
     if (const auto& p = info.precision) {
       record.precision = PrecisionRecord{std::string(models::to_string(p->target.metric)),
                                          p->target.half_width,

@@ -512,18 +512,17 @@ sim::h5::Table assemble(const fs::path& dir, const SweepRun& run, const SweepOpt
   return summary;
 }
 
-}  // namespace
-
-SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
-  const auto start = std::chrono::steady_clock::now();
+// The root's part of run_sweep before anything is simulated: every check of the output and
+// the parts directory (throws sim::InputError or UsageError before anything is written), the
+// damaged parts removed and the directory prepared and locked. Returns which points are stored
+// already; an empty list (and outcome.already_complete) when the finished output is there.
+std::vector<bool> prepare_parts(const SweepRun& run, const SweepOptions& o,
+                                const std::function<void(const std::string&)>& note,
+                                SweepOutcome& outcome, std::optional<PartsLock>& lock) {
   const fs::path out(o.output);
   const fs::path dir = parts_dir_of(o.output);
   const std::size_t n = run.points.size();
-  auto note = [&](const std::string& text) {
-    if (!o.quiet) std::cerr << "goodsim sweep: " << text << "\n";
-  };
-  SweepOutcome outcome;
-
+  std::vector<bool> done(n, false);
   // Every check before anything is written.
   if (!o.precision && (o.replications < 1 || static_cast<std::size_t>(o.replications) >
                                                  std::numeric_limits<std::size_t>::max() / n)) {
@@ -567,8 +566,6 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   }
 
   // The parts of an interrupted run (only with --resume, checked above).
-  std::vector<bool> done(n, false);
-  std::optional<PartsLock> lock;
   if (dir_exists) {
     lock.emplace(dir, o.output);
     if (const auto fp = manifest_fingerprint(dir); fp && *fp != run.fingerprint) {
@@ -616,7 +613,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     outcome.summary = file.root().read_table("summary");
     outcome.already_complete = true;
     outcome.reused = n;
-    return outcome;
+    return {};
   }
 
   if (!dir_exists) {
@@ -625,6 +622,41 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   }
   if (!manifest_fingerprint(dir)) write_manifest(dir, run);
   sim::remove_stale_temps(parent, out.filename().string());
+  return done;
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path out(o.output);
+  const fs::path dir = parts_dir_of(o.output);
+  const std::size_t n = run.points.size();
+  auto note = [&](const std::string& text) {
+    if (!o.quiet) std::cerr << "goodsim sweep: " << text << "\n";
+  };
+  SweepOutcome outcome;
+  const sim::ProcessGroup alone;
+  const sim::ProcessGroup& group = o.group != nullptr ? *o.group : alone;
+  const bool root = group.is_root();
+  std::vector<bool> done(n, false);
+  std::optional<PartsLock> lock;
+
+  // The root checks the output and the parts directory and prepares it; every rank then
+  // learns which points are left: one byte per point (1 = stored), after one byte saying
+  // whether the finished output was found.
+  const sim::Bytes plan = group.from_root([&] {
+    const std::vector<bool> stored = prepare_parts(run, o, note, outcome, lock);
+    sim::Bytes bytes{static_cast<std::byte>(outcome.already_complete ? 1 : 0)};
+    for (const bool b : stored) bytes.push_back(static_cast<std::byte>(b ? 1 : 0));
+    return bytes;
+  });
+  if (plan.front() == std::byte{1}) {
+    outcome.already_complete = true;
+    outcome.reused = n;
+    return outcome;
+  }
+  for (std::size_t i = 0; i < n; ++i) done[i] = plan[1 + i] == std::byte{1};
 
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < n; ++i) {
@@ -697,6 +729,38 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     ~CloseOnExit() { close(); }
   } close_on_exit{close_queue};
 
+  // The writer failed: stop simulating, the failure is reported instead.
+  const auto stop_if_store_failed = [&] {
+    if (write_failed.load(std::memory_order_relaxed)) {
+      throw std::runtime_error("stopped: storing a completed point failed");
+    }
+  };
+  // A completed point: the root's writer stores it; the other ranks only free its results.
+  auto complete = [&](std::size_t slot) {
+    if (!root) {
+      std::vector<models::ReplicationResult>().swap(work[slot].results);
+      return;
+    }
+    {
+      const std::lock_guard guard(queue_mutex);
+      queue.push_back(slot);
+    }
+    queue_cv.notify_one();
+  };
+  // The options of `count` replications of a point from `first`, spread over the ranks.
+  const auto on_ranks = [&](std::int64_t first, std::int64_t count) {
+    stop_if_store_failed();
+    models::RunOptions r;
+    r.replications = count;
+    r.seed = o.seed;
+    r.threads = o.threads;
+    r.record_recoveries = o.recovery_times;
+    r.stop = o.stop;
+    r.first_replication = first;
+    r.group = &group;
+    return r;
+  };
+
   auto finish_writer = [&] {
     close_queue();
     if (writer.joinable()) writer.join();
@@ -732,27 +796,39 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
         work[slot].results.resize(first + block);
         if (work[slot].controls) work[slot].counts.assign(block, {});
       }
-      sim::parallel_for(
-          active.size() * block, o.threads,
-          [&](std::size_t task) {
-            if (write_failed.load(std::memory_order_relaxed)) {
-              throw std::runtime_error("stopped: storing a completed point failed");
-            }
-            PointWork& w = work[active[task / block]];
-            const models::Scenario& s = run.points[todo[active[task / block]]].scenario;
-            const std::size_t i = task % block;
-            w.results[first + i] = models::simulate_replication(
-                s, o.seed, first + i, models::ReplicationOptions{o.recovery_times});
-            w.results[first + i].recovery_h.shrink_to_fit();
-            if (w.controls) w.counts[i] = models::control_values(s, o.seed, first + i);
-          },
-          [&](std::size_t done_tasks, std::size_t total) {
-            if (done_tasks >= total) return;
-            progress(static_cast<std::size_t>(points_done.load()), n,
-                     "block of " + std::to_string(block) + " replications from " +
-                         std::to_string(first) + ", points");
-          },
-          o.stop);
+      if (group.size() > 1) {
+        // One point at a time, its block sliced over the ranks.
+        for (const std::size_t slot : active) {
+          PointWork& w = work[slot];
+          const models::Scenario& s = run.points[todo[slot]].scenario;
+          const models::RunOptions r = on_ranks(so_far, static_cast<std::int64_t>(block));
+          std::ranges::move(models::run_replications(s, r), w.results.begin() + so_far);
+          if (w.controls) w.counts = models::control_values_block(s, r);
+        }
+        progress(points_done.load(), n,
+                 "block of " + std::to_string(block) + " replications from " +
+                     std::to_string(first) + ", points");
+      } else {
+        sim::parallel_for(
+            active.size() * block, o.threads,
+            [&](std::size_t task) {
+              stop_if_store_failed();
+              PointWork& w = work[active[task / block]];
+              const models::Scenario& s = run.points[todo[active[task / block]]].scenario;
+              const std::size_t i = task % block;
+              w.results[first + i] = models::simulate_replication(
+                  s, o.seed, first + i, models::ReplicationOptions{o.recovery_times});
+              w.results[first + i].recovery_h.shrink_to_fit();
+              if (w.controls) w.counts[i] = models::control_values(s, o.seed, first + i);
+            },
+            [&](std::size_t done_tasks, std::size_t total) {
+              if (done_tasks >= total) return;
+              progress(static_cast<std::size_t>(points_done.load()), n,
+                       "block of " + std::to_string(block) + " replications from " +
+                           std::to_string(first) + ", points");
+            },
+            o.stop);
+      }
       so_far += static_cast<std::int64_t>(block);
       std::vector<std::size_t> still;
       for (const std::size_t slot : active) {
@@ -785,13 +861,25 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
           still.push_back(slot);
           continue;
         }
-        {
-          const std::lock_guard guard(queue_mutex);
-          queue.push_back(slot);
-        }
-        queue_cv.notify_one();
+        complete(slot);
       }
       active = std::move(still);
+    }
+  };
+
+  // On ranks: one point at a time, its replications sliced over the ranks (each rank's
+  // slice on its threads), so that every completed point is stored while the others run.
+  const auto run_on_ranks = [&] {
+    const std::size_t total = todo.size() * reps;
+    for (std::size_t slot = 0; slot < todo.size(); ++slot) {
+      models::RunOptions r = on_ranks(0, o.replications);
+      r.progress = [&, slot](std::size_t done_reps, std::size_t) {
+        progress(slot * reps + done_reps, total,
+                 "points " + std::to_string(points_done.load()) + "/" + std::to_string(n) +
+                     ", replications");
+      };
+      work[slot].results = models::run_replications(run.points[todo[slot]].scenario, r);
+      complete(slot);
     }
   };
 
@@ -799,13 +887,13 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
   try {
     if (o.precision) {
       run_to_precision();
+    } else if (group.size() > 1) {
+      run_on_ranks();
     } else {
       sim::parallel_for(
           todo.size() * reps, o.threads,
           [&](std::size_t task) {
-            if (write_failed.load(std::memory_order_relaxed)) {
-              throw std::runtime_error("stopped: storing a completed point failed");
-            }
+            stop_if_store_failed();
             const std::size_t slot = task / reps;
             PointWork& w = work[slot];
             const models::SweepPoint& point = run.points[todo[slot]];
@@ -814,12 +902,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
             w.results[rep] = models::simulate_replication(
                 point.scenario, o.seed, rep, models::ReplicationOptions{o.recovery_times});
             w.results[rep].recovery_h.shrink_to_fit();  // held until the point is stored
-            if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 != reps) return;
-            {
-              const std::lock_guard guard(queue_mutex);
-              queue.push_back(slot);
-            }
-            queue_cv.notify_one();
+            if (w.done.fetch_add(1, std::memory_order_acq_rel) + 1 == reps) complete(slot);
           },
           [&](std::size_t done_tasks, std::size_t total) {
             if (done_tasks >= total) return;  // reported below, once the writer has caught up
@@ -831,6 +914,7 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
     }
   } catch (const sim::Interrupted&) {
     finish_writer();  // stores the points completed so far
+    if (!root) throw;
     if (!holds_parts(dir)) {
       discard_empty_parts();
       if (write_error) std::rethrow_exception(write_error);
@@ -844,11 +928,13 @@ SweepOutcome run_sweep(const SweepRun& run, const SweepOptions& o) {
                            "'; run the same command with --resume to compute the others");
   } catch (...) {
     finish_writer();  // stores the points completed so far
+    if (!root) throw;
     if (!holds_parts(dir)) discard_empty_parts();
     if (write_error) std::rethrow_exception(write_error);  // the cause, not "stopped"
     throw;
   }
   finish_writer();
+  if (!root) return outcome;  // the root assembles the output
   if (write_error) {
     if (!holds_parts(dir)) discard_empty_parts();
     std::rethrow_exception(write_error);

@@ -22,6 +22,7 @@
 #include "models/sweep.h"
 #include "sim/config.h"
 #include "sim/hdf5.h"
+#include "sim/process_group.h"
 
 namespace goodsim::cli {
 
@@ -76,6 +77,10 @@ struct SweepOptions {
   // Polled before every replication (cli/interrupt.h): once non-zero, the completed points are
   // stored and run_sweep throws sim::Interrupted saying how to resume.
   const std::atomic<int>* stop = nullptr;
+  // The ranks of an MPI job (sim/process_group.h), or nullptr for this process alone. The
+  // root checks the output, keeps the parts and writes the file; every rank simulates a slice
+  // of each point. The other ranks' outcome is empty.
+  const sim::ProcessGroup* group = nullptr;
 };
 
 struct SweepRun {

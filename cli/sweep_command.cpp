@@ -14,6 +14,7 @@
 #include "cli/interrupt.h"
 #include "cli/precision_args.h"
 #include "cli/replication_memory.h"
+#include "cli/report.h"
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
@@ -78,7 +79,8 @@ const std::vector<double>* numeric_column(const sim::h5::Table& t, const std::st
 }
 
 void print_sweep_report(std::ostream& out, const SweepRun& run, const models::SweepSpec& spec,
-                        const SweepOptions& o, const SweepOutcome& outcome, unsigned threads) {
+                        const SweepOptions& o, const SweepOutcome& outcome,
+                        const std::string& workers) {
   const std::size_t n = run.points.size();
   const models::Scenario& base = run.points.front().scenario;
   out << "scenario   " << base.name << " (" << run.scenario_file << ")\n";
@@ -113,8 +115,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
       for (const PointPrecision& p : outcome.precision) reps += static_cast<double>(p.replications);
     }
     char buf[160];
-    std::snprintf(buf, sizeof buf, ", %u thread%s, %.2f s\n", threads, threads == 1 ? "" : "s",
-                  outcome.seconds);
+    std::snprintf(buf, sizeof buf, ", %s, %.2f s\n", workers.c_str(), outcome.seconds);
     out << buf;
     out << "points     " << outcome.computed << " computed";
     if (outcome.reused > 0) out << ", " << outcome.reused << " from the interrupted run";
@@ -201,7 +202,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
 
 }  // namespace
 
-int sweep_command(const std::vector<std::string>& args) {
+int sweep_command(const std::vector<std::string>& args, const sim::ProcessGroup& group) {
   const std::atomic<int>& stop = stop_on_interrupt();
   po::options_description opts(kSweepHelp);
   std::string output = "sweep.h5";
@@ -265,12 +266,13 @@ int sweep_command(const std::vector<std::string>& args) {
   options.output = output;
   options.replications = a.replications_or(base.montecarlo.replications);
   options.seed = a.seed_or(base.montecarlo.seed);
-  options.threads = resolve_threads(a.threads, "sweep");
+  options.threads = resolve_threads(a.threads, "sweep", group);
   options.resume = vm.count("resume") > 0;
   options.force = vm.count("force") > 0;
   options.quiet = a.quiet;
   options.recovery_times = vm.count("recovery-times") > 0;
   options.stop = &stop;
+  options.group = &group;
   if (target) {
     for (const models::SweepPoint& p : run.points) {
       if (target->metric == models::PrecisionMetric::kCostUsd && !models::priced(p.scenario)) {
@@ -307,6 +309,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
 
   const SweepOutcome outcome = run_sweep(run, options);
+  if (!group.is_root()) return 0;  // the root writes and prints
   if (!csv.empty()) write_csv(csv, outcome.summary);
   const auto short_points = std::count_if(outcome.precision.begin(), outcome.precision.end(),
                                           [](const PointPrecision& p) { return !p.reached; });
@@ -315,7 +318,8 @@ int sweep_command(const std::vector<std::string>& args) {
               << (short_points == 1 ? " point" : " points")
               << " stopped at --max-reps before reaching --precision (NOT REACHED below)\n";
   }
-  print_sweep_report(std::cout, run, spec, options, outcome, options.threads);
+  print_sweep_report(std::cout, run, spec, options, outcome,
+                     workers_text(options.threads, group.size()));
   std::cout << "\nresults    " << output << "\n";
   if (!csv.empty()) std::cout << "csv        " << csv << "\n";
   return 0;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "models/replication.h"
+#include "models/replication_bytes.h"
 
 namespace goodsim::models {
 
@@ -11,6 +12,22 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   if (scenario.checkpoint.interval_auto && !scenario.checkpoint.interval_search) {
     throw std::logic_error(
         "checkpoint.interval 'auto' is not resolved: call models::resolve_auto_interval first");
+  }
+  if (options.group != nullptr && options.group->size() > 1) {
+    const sim::ProcessGroup& group = *options.group;
+    const auto n = static_cast<std::size_t>(options.replications);
+    const sim::Slice mine = sim::slice_of(n, group.rank(), group.size());
+    RunOptions local = options;
+    local.group = nullptr;
+    local.first_replication = options.first_replication + static_cast<std::int64_t>(mine.begin);
+    local.replications = static_cast<std::int64_t>(mine.end - mine.begin);
+    if (options.progress && mine.end > mine.begin) {
+      // Ranks run at about the same pace: this rank's share stands for the whole run.
+      local.progress = [&options, n, share = mine.end - mine.begin](std::size_t done, std::size_t) {
+        options.progress(done == share ? n : done * n / share, n);
+      };
+    }
+    return all_gather_results(group, run_replications(scenario, local));
   }
   std::vector<ReplicationResult> results(static_cast<std::size_t>(options.replications));
   sim::parallel_for(

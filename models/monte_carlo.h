@@ -10,6 +10,7 @@
 #include "models/replication_result.h"
 #include "models/scenario.h"
 #include "sim/parallel.h"
+#include "sim/process_group.h"
 #include "sim/statistics.h"
 
 namespace goodsim::models {
@@ -29,9 +30,13 @@ struct RunOptions {
   // (models/precision.h runs a growing run block by block). Last, so that the options
   // brace-initialised elsewhere keep their meaning.
   std::int64_t first_replication = 0;
+  // The ranks of an MPI run (sim/process_group.h), or nullptr for this process alone. Each
+  // rank simulates a contiguous slice of the replications on its `threads`, and every rank
+  // receives all results; `progress` then counts the whole run from this rank's share.
+  const sim::ProcessGroup* group = nullptr;
 };
 
-// Replication i lands in element i whatever the thread count.
+// Replication i lands in element i whatever the thread and rank counts.
 std::vector<ReplicationResult> run_replications(const Scenario& scenario,
                                                 const RunOptions& options);
 

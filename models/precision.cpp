@@ -88,6 +88,23 @@ double metric_half_width(const Scenario& scenario, PrecisionMetric metric,
   return sim::summarize_mean(x).ci95;
 }
 
+std::vector<ControlValues> control_values_block(const Scenario& scenario, const RunOptions& block) {
+  const auto n = static_cast<std::size_t>(block.replications);
+  const sim::Slice mine = block.group != nullptr
+                              ? sim::slice_of(n, block.group->rank(), block.group->size())
+                              : sim::Slice{0, n};
+  std::vector<ControlValues> counts(mine.end - mine.begin);
+  sim::parallel_for(
+      counts.size(), block.threads,
+      [&](std::size_t i) {
+        const auto index = static_cast<std::uint64_t>(block.first_replication) + mine.begin + i;
+        counts[i] = control_values(scenario, block.seed, index);
+      },
+      {}, block.stop);
+  if (block.group == nullptr) return counts;
+  return sim::all_gather_values<ControlValues>(*block.group, counts);
+}
+
 PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& options,
                               const PrecisionTarget& target) {
   check_target(scenario, target);
@@ -107,13 +124,7 @@ PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& option
     out.results.insert(out.results.end(), std::make_move_iterator(results.begin()),
                        std::make_move_iterator(results.end()));
     if (control) {
-      std::vector<ControlValues> counts(results.size());
-      sim::parallel_for(
-          counts.size(), options.threads,
-          [&](std::size_t i) {
-            counts[i] = control_values(scenario, options.seed, static_cast<std::size_t>(done) + i);
-          },
-          {}, options.stop);
+      const std::vector<ControlValues> counts = control_values_block(scenario, block);
       for (std::size_t i = 0; i < counts.size(); ++i) {
         const auto index = static_cast<std::size_t>(done) + i;
         controls.add(metric_value(scenario, target.metric, out.results[index]), counts[i]);

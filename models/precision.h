@@ -62,6 +62,11 @@ std::vector<double> metric_values(const Scenario& scenario, PrecisionMetric metr
 double metric_half_width(const Scenario& scenario, PrecisionMetric metric,
                          std::span<const ReplicationResult> results);
 
+// The controls (models/control_variate.h) of the replications `block` describes
+// (first_replication, replications, seed), spread like run_replications over block.threads
+// and block.group; every rank receives all of them.
+std::vector<ControlValues> control_values_block(const Scenario& scenario, const RunOptions& block);
+
 // Runs blocks from replication 0 until the target holds (at or after min_replications) or
 // max_replications have run; the last block is cut short at max_replications.
 // options.replications and options.first_replication are ignored; options.progress is called

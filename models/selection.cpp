@@ -81,6 +81,7 @@ SelectionResult select_smallest(const std::vector<Scenario>& candidates,
       run.threads = o.threads;
       run.stop = o.stop;
       run.first_replication = r;
+      run.group = o.group;
       for (const ReplicationResult& res : run_replications(candidates[c], run)) {
         out.candidates[c].values.push_back(value(candidates[c], res));
       }

@@ -25,6 +25,7 @@
 
 #include "models/replication_result.h"
 #include "models/scenario.h"
+#include "sim/process_group.h"
 
 namespace goodsim::models {
 
@@ -37,6 +38,7 @@ struct SelectionOptions {
   std::uint64_t seed = 0;
   unsigned threads = 0;
   const std::atomic<int>* stop = nullptr;
+  const sim::ProcessGroup* group = nullptr;  // MPI ranks sharing the replications, or alone
 };
 
 struct CandidateOutcome {
