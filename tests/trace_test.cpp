@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "models/failure/failure_clock.h"
 #include "models/monte_carlo.h"
 #include "models/replication.h"
 #include "models/scenario_loader.h"
@@ -144,6 +145,27 @@ TEST(Trace, BadRowsAreRejectedWithTheirLineNumber) {
                   "  causes: [{name: gpu, share: 1}]\n");
   expect_rejected("when,node\n1h,0\n", file + "1:1:", "expected the header 'time,node,cause'");
   expect_rejected("time,node\n", file + "1:1:", "no failures in the trace");
+}
+
+// Found by tests/fuzz/trace_fuzz: with a span of 100.1 h, 5 x span + span rounds above
+// 6 x span, so the failure at time 0 of the 7th repetition came an ulp before the last one of
+// the 6th, and the run ended in "internal error: event scheduled in the past".
+TEST(Trace, RepetitionsNeverStepBackInTime) {
+  TempDir dir;
+  const Scenario s = load_with_trace(
+      dir, "time,node\n0h,0\n100.1h,1\n", "{model: trace, file: failures.csv, offset: 0}",
+      "job: {work: 2000h}\ncheckpoint: {interval: 1h, write: 1min}\n"
+      "recovery: {detect: 5min, swap: 5min, restart: 10min, load: 5min}\n");
+  sim::RandomStream rng(1, 0, sim::StreamPurpose::kFailures);
+  const auto clock = make_failure_clock(s.cluster.failure, s.cluster.nodes, rng, nullptr);
+  double last = 0.0;
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_GE(clock->next_failure(), last) << "failure " << i;
+    last = clock->next_failure();
+    clock->take_failure();
+  }
+  const ReplicationResult r = simulate_replication(s, 1, 0);
+  EXPECT_GE(r.interruptions, 20);
 }
 
 TEST(Trace, AnErrorOnAHugeRowQuotesAShortExcerptOfIt) {
