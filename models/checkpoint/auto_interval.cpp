@@ -188,6 +188,30 @@ GridFit fit_grid(WallTimes& f, double centre) {
   return {centre + v, std::sqrt(ss * static_cast<double>(n - 1) / static_cast<double>(n)), true};
 }
 
+// Not even the search's starting interval finishes within the wall cap: no interval is
+// measurably better, and the run at `interval_h` reports its unfinished replications
+// (did-not-finish).
+AutoInterval unfinished_search(const WallTimes& f, double interval_h, AutoInterval out) {
+  out.interval_h = interval_h;
+  out.search.minimum_resolved = false;
+  out.search.unfinished = true;
+  out.search.candidates = f.candidates();
+  out.mean_wall_h = out.daly_exact_mean_wall_h = kInfinity;
+  return out;
+}
+
+// The chosen candidate `x` against the starting one `x0` (Daly's), on the same replications.
+void compare_with_start(WallTimes& f, double x, double x0, AutoInterval& out) {
+  const std::vector<double>& chosen = f.at(x);
+  const std::vector<double>& daly = f.at(x0);
+  out.search.candidates = f.candidates();
+  out.mean_wall_h = f.mean(x);
+  out.daly_exact_mean_wall_h = f.mean(x0);
+  std::vector<double> difference(chosen.size());
+  for (std::size_t i = 0; i < chosen.size(); ++i) difference[i] = chosen[i] - daly[i];
+  out.wall_difference_se_h = sim::summarize(difference).std_error;
+}
+
 // Multi-level: the persistent interval is a multiple k of the in-memory one, so the search
 // runs over k on the same replications: from Daly's interval it doubles (or halves) k while
 // the mean wall time falls, then narrows the bracket by ternary search on the integers (the
@@ -197,17 +221,14 @@ std::int64_t best_multiple(WallTimes& f, double unit_h, std::int64_t k0, std::in
   const auto mean = [&](std::int64_t k) {
     return f.mean(std::log(static_cast<double>(k) * unit_h));
   };
-  std::int64_t lo = k0, hi = k0;
-  if (k0 < k_max && mean(std::min(2 * k0, k_max)) < mean(k0)) {
-    lo = k0;
-    hi = std::min(2 * k0, k_max);
+  std::int64_t lo = k0, hi = std::min(2 * k0, k_max);
+  if (hi > k0 && mean(hi) < mean(k0)) {
     while (hi < k_max && mean(std::min(2 * hi, k_max)) < mean(hi)) {
       lo = hi;
       hi = std::min(2 * hi, k_max);
     }
     hi = std::min(2 * hi, k_max);
   } else {
-    hi = std::min(2 * k0, k_max);
     while (lo > k_min && mean(std::max(k_min, lo / 2)) < mean(lo)) {
       hi = lo;
       lo = std::max(k_min, lo / 2);
@@ -230,8 +251,7 @@ std::int64_t best_multiple(WallTimes& f, double unit_h, std::int64_t k0, std::in
 }
 
 // optimise_interval for a multi-level scenario: the best multiple of the in-memory interval.
-AutoInterval optimise_multiple(WallTimes& f, const Scenario& base,
-                               const IntervalSearchOptions& options, AutoInterval out) {
+AutoInterval optimise_multiple(WallTimes& f, const Scenario& base, AutoInterval out) {
   const double unit = base.checkpoint.memory->interval_h;
   // An asynchronous persist must end before the next persistent write (memory_level.cpp).
   const auto k_min = static_cast<std::int64_t>(base.checkpoint.persist_h / unit) + 1;
@@ -239,14 +259,8 @@ AutoInterval optimise_multiple(WallTimes& f, const Scenario& base,
   const auto k0 = std::clamp<std::int64_t>(std::llround(out.daly_exact_h / unit), k_min, k_max);
   const auto x = [&](std::int64_t k) { return std::log(static_cast<double>(k) * unit); };
   out.search.multiple_of_h = unit;
-  out.search.replications = options.replications;
   if (!std::isfinite(f.mean(x(k0)))) {
-    out.interval_h = static_cast<double>(k0) * unit;
-    out.search.minimum_resolved = false;
-    out.search.unfinished = true;
-    out.search.candidates = f.candidates();
-    out.mean_wall_h = out.daly_exact_mean_wall_h = kInfinity;
-    return out;
+    return unfinished_search(f, static_cast<double>(k0) * unit, out);
   }
   const std::int64_t k = best_multiple(f, unit, k0, k_min, k_max);
   out.interval_h = static_cast<double>(k) * unit;
@@ -257,14 +271,7 @@ AutoInterval optimise_multiple(WallTimes& f, const Scenario& base,
   };
   out.search.minimum_resolved = simulated_worse(k - 1) && simulated_worse(k + 1);
   out.search.standard_error_h = 0.0;
-  out.search.candidates = f.candidates();
-  out.mean_wall_h = f.mean(x(k));
-  out.daly_exact_mean_wall_h = f.mean(x(k0));
-  std::vector<double> difference(f.at(x(k)).size());
-  for (std::size_t i = 0; i < difference.size(); ++i) {
-    difference[i] = f.at(x(k))[i] - f.at(x(k0))[i];
-  }
-  out.wall_difference_se_h = sim::summarize(difference).std_error;
+  compare_with_start(f, x(k), x(k0), out);
   return out;
 }
 
@@ -280,23 +287,15 @@ AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions
   out.daly_h = daly::first_order_interval(m, delta, base.recovery.restart_h + base.recovery.load_h);
   out.daly_exact_h = daly::exact_optimal_interval(m, delta);
 
+  out.search.replications = options.replications;
+
   WallTimes f(base, options);
-  if (base.checkpoint.memory) return optimise_multiple(f, base, options, out);
+  if (base.checkpoint.memory) return optimise_multiple(f, base, out);
   // Intervals beyond the work are all one segment (no checkpoint): the same wall time. The
   // optimum can be far above Daly's, e.g. when recoveries rarely roll back (checkpointless).
   const double x_max = std::log(base.job.work_h);
   const double x0 = std::min(std::log(out.daly_exact_h), x_max);
-  if (!std::isfinite(f.mean(x0))) {
-    // Not even Daly's optimum finishes within the wall cap: no interval is measurably better,
-    // and the run at this one reports its unfinished replications (did-not-finish).
-    out.interval_h = std::exp(x0);
-    out.search.minimum_resolved = false;
-    out.search.unfinished = true;
-    out.search.replications = options.replications;
-    out.search.candidates = f.candidates();
-    out.mean_wall_h = out.daly_exact_mean_wall_h = kInfinity;
-    return out;
-  }
+  if (!std::isfinite(f.mean(x0))) return unfinished_search(f, std::exp(x0), out);
   const double start = parabola_vertex(f, bracket_minimum(f, x0, x0 - kMaxShorter, x_max));
 
   // The grid stays below x_max, where the wall time stops changing.
@@ -314,15 +313,7 @@ AutoInterval optimise_interval(const Scenario& base, const IntervalSearchOptions
   out.interval_h = std::exp(fit.x);
   out.search.standard_error_h = out.interval_h * fit.se;  // delta method: d e^x = e^x dx
   out.search.minimum_resolved = fit.inside;
-  out.search.replications = options.replications;
-  const std::vector<double>& chosen = f.at(fit.x);
-  const std::vector<double>& daly = f.at(x0);
-  out.search.candidates = f.candidates();
-  out.mean_wall_h = f.mean(fit.x);
-  out.daly_exact_mean_wall_h = f.mean(x0);
-  std::vector<double> difference(chosen.size());
-  for (std::size_t i = 0; i < chosen.size(); ++i) difference[i] = chosen[i] - daly[i];
-  out.wall_difference_se_h = sim::summarize(difference).std_error;
+  compare_with_start(f, fit.x, x0, out);
   return out;
 }
 

@@ -28,9 +28,9 @@ MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointS
   }
   r.finish();
 
-  // The persistent level must sit on the in-memory grid: the grid arithmetic
-  // of models/checkpoint/schedule.cpp assumes it.
-  // `interval: auto` searches the multiples of memory.interval (models/checkpoint/auto_interval.h).
+  // The persistent level must sit on the in-memory grid: the grid arithmetic of
+  // models/checkpoint/schedule.cpp assumes it. `interval: auto` searches its multiples
+  // (models/checkpoint/auto_interval.h), so it sits there by construction.
   if (persistent.interval_auto) return m;
   const double ratio = persistent.interval_h / m.interval_h;
   if (!(persistent.interval_h > 0.0) || std::abs(ratio - std::round(ratio)) > 1e-9 * ratio ||

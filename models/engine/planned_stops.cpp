@@ -29,8 +29,8 @@ void Replication<kFull>::on_maintenance(double t) {
   queue_.schedule_at(t + m.every_h, EventKind::kMaintenance);
   close_recovery_if_resumed(t);
   interrupt(t, cut_at(t), Rollback::kAll);
-  kept_ = Keep::kPolicy;  // the peers' state went down with the cluster
-  const double write_h = save_progress();
+  kept_ = Keep::kPolicy;                  // the peers' state went down with the cluster
+  const double write_h = ledger_.save();  // 0 when nothing is newer than the durable one
   result_.bucket(Bucket::kCheckpoint) += write_h;
   maintenance_end_ = t + write_h + m.duration_h;
   planned_restart_ = true;
@@ -50,14 +50,6 @@ void Replication<kFull>::on_maintenance(double t) {
   }
   fill_committed_ = false;
   try_fill(maintenance_end_);
-}
-
-// A planned stop saves the progress the job holds beyond its last durable checkpoint (write
-// and persist); returns how long that takes, 0 when there is nothing to save. The save counts
-// from now on; abandon_save() takes it back if an interruption cuts it short.
-template <bool kFull>
-double Replication<kFull>::save_progress() {
-  return ledger_.save();
 }
 
 // An eviction's save (booked as the plan's hold phase) was cut short at t: the checkpoint is
@@ -86,7 +78,7 @@ void Replication<kFull>::evict(double t, std::int64_t slot) {
   kept_ = keep;
   double save_h = 0.0;
   if (keep != Keep::kStep) {
-    save_h = save_progress();
+    save_h = ledger_.save();
     planned_restart_ = true;
   }
   lose_state(slot);
@@ -111,13 +103,11 @@ double Replication<kFull>::eviction_price() const {
 
 template void Replication<true>::void_during_maintenance();
 template void Replication<true>::on_maintenance(double t);
-template double Replication<true>::save_progress();
 template void Replication<true>::abandon_save(double t);
 template void Replication<true>::evict(double t, std::int64_t slot);
 template double Replication<true>::eviction_price() const;
 template void Replication<false>::void_during_maintenance();
 template void Replication<false>::on_maintenance(double t);
-template double Replication<false>::save_progress();
 template void Replication<false>::abandon_save(double t);
 template void Replication<false>::evict(double t, std::int64_t slot);
 template double Replication<false>::eviction_price() const;

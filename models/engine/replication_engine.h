@@ -175,7 +175,6 @@ class Replication {
 
   // Planned stops and evictions: the saves before them (planned_stops.cpp).
   void on_maintenance(double t);
-  double save_progress();
   void abandon_save(double t);
   void evict(double t, std::int64_t slot);
   double eviction_price() const;
