@@ -11,21 +11,6 @@
 namespace goodsim::test {
 namespace {
 
-constexpr const char* kSmall = R"(name: recommend-confidence-test
-cluster:
-  nodes: 16
-  gpus_per_node: 8
-  spares: 2
-  failure: {model: exponential, node_mtbf: 400h}
-  repair: {model: exponential, mean: 48h}
-job:
-  work: 200h
-checkpoint: {interval: 1h, write: 1min}
-recovery: {detect: 5min, swap: 5min, restart: 10min, load: 5min}
-cost: {node_hour_usd: 90}
-montecarlo: {replications: 200, seed: 7}
-)";
-
 std::vector<std::string> args(std::vector<std::string> more) {
   std::vector<std::string> a{"recommend", "scenario.yaml", "--vary", "cluster.spares=0..6:2", "-q"};
   a.insert(a.end(), more.begin(), more.end());
@@ -34,7 +19,7 @@ std::vector<std::string> args(std::vector<std::string> more) {
 
 TEST(RecommendConfidence, ReportsTheSelectionAndItsGuaranteeTheSameOnAnyThreadCount) {
   TempDir dir;
-  write_text(dir / "scenario.yaml", kSmall);
+  write_text(dir / "scenario.yaml", kRecommendScenario);
   std::string out[2];
   for (int t = 0; t < 2; ++t) {
     const RunResult r = run_goodsim(
@@ -53,7 +38,7 @@ TEST(RecommendConfidence, ReportsTheSelectionAndItsGuaranteeTheSameOnAnyThreadCo
 
 TEST(RecommendConfidence, WarnsWithoutAGuaranteeWhenTheCapStopsIt) {
   TempDir dir;
-  write_text(dir / "scenario.yaml", kSmall);
+  write_text(dir / "scenario.yaml", kRecommendScenario);
   // Checkpoints every 60 or 61 minutes cost almost the same: 512 replications cannot tell
   // them apart within a $0.01 zone.
   const RunResult r =
@@ -67,7 +52,7 @@ TEST(RecommendConfidence, WarnsWithoutAGuaranteeWhenTheCapStopsIt) {
 
 TEST(RecommendConfidence, RefusesWhatItCannotGuarantee) {
   TempDir dir;
-  write_text(dir / "scenario.yaml", kSmall);
+  write_text(dir / "scenario.yaml", kRecommendScenario);
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--confidence", "0.95"}, "--confidence needs --indifference"},
       {{"--confidence", "1.5", "--indifference", "100"}, "--confidence must be between 0 and 1"},

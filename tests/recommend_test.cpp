@@ -22,22 +22,6 @@
 namespace goodsim::test {
 namespace {
 
-// 16 slots, a failure every 25 h, 48 h repairs: the cheapest spare count is inside 0..5.
-constexpr const char* kSmall = R"(name: recommend-test
-cluster:
-  nodes: 16
-  gpus_per_node: 8
-  spares: 2
-  failure: {model: exponential, node_mtbf: 400h}
-  repair: {model: exponential, mean: 48h}
-job:
-  work: 200h
-checkpoint: {interval: 1h, write: 1min}
-recovery: {detect: 5min, swap: 5min, restart: 10min, load: 5min}
-cost: {node_hour_usd: 90}
-montecarlo: {replications: 200, seed: 7}
-)";
-
 constexpr std::int64_t kReps = 200;
 constexpr std::uint64_t kSeed = 7;
 
@@ -129,7 +113,7 @@ std::string recommended_value(const std::string& out) {
 
 TEST(Recommend, MinCostPicksTheCheapestWithPairedEvidence) {
   TempDir dir;
-  write_text(dir / "s.yaml", kSmall);
+  write_text(dir / "s.yaml", kRecommendScenario);
   const RunResult r = run_goodsim(
       {"recommend", "s.yaml", "--vary", "cluster.spares=0..5", "--min-cost", "-q"}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r;
@@ -200,7 +184,7 @@ TEST(Recommend, MinCostPicksTheCheapestWithPairedEvidence) {
 
 TEST(Recommend, DeadlineModePicksTheCheapestThatMeetsTheP95) {
   TempDir dir;
-  write_text(dir / "s.yaml", kSmall);
+  write_text(dir / "s.yaml", kRecommendScenario);
   const std::vector<std::string> values = {"1", "2", "3", "4", "5"};
   const auto refs = simulate(dir / "s.yaml", "cluster.spares", values);
   const std::size_t unconstrained = cheapest(refs, all_indices(refs.size()));
@@ -232,7 +216,7 @@ TEST(Recommend, DeadlineModePicksTheCheapestThatMeetsTheP95) {
 
 TEST(Recommend, NoCandidateMeetsTheDeadlineExitsFour) {
   TempDir dir;
-  write_text(dir / "s.yaml", kSmall);
+  write_text(dir / "s.yaml", kRecommendScenario);
   const RunResult r = run_goodsim(
       {"recommend", "s.yaml", "--vary", "cluster.spares=2,4", "--deadline-p95", "1h", "-q"},
       dir.path());
@@ -247,7 +231,7 @@ TEST(Recommend, NoCandidateMeetsTheDeadlineExitsFour) {
 // costs; it is shown as DNF and never recommended.
 TEST(Recommend, ACandidateThatDoesNotFinishIsMarkedAndNeverRecommended) {
   TempDir dir;
-  write_text(dir / "s.yaml", kSmall);
+  write_text(dir / "s.yaml", kRecommendScenario);
   const RunResult r = run_goodsim({"recommend", "s.yaml", "--vary", "cluster.spares=0,8", "--reps",
                                    "20", "-q", "--set", "montecarlo.max_wall_factor=1.5"},
                                   dir.path());
@@ -262,7 +246,7 @@ TEST(Recommend, ACandidateThatDoesNotFinishIsMarkedAndNeverRecommended) {
 
 TEST(Recommend, DurationsAndTheThreadCountDoNotChangeTheAnswer) {
   TempDir dir;
-  write_text(dir / "s.yaml", kSmall);
+  write_text(dir / "s.yaml", kRecommendScenario);
   auto run = [&](const std::string& threads) {
     return run_goodsim({"recommend", "s.yaml", "--vary", "checkpoint.interval=20min..2h:20min",
                         "--reps", "100", "--threads", threads, "-q"},
@@ -302,9 +286,9 @@ class BadRecommendTest : public ::testing::TestWithParam<BadRecommend> {};
 TEST_P(BadRecommendTest, ExitsTwoAndWritesNothing) {
   const BadRecommend& c = GetParam();
   TempDir dir;
-  write_text(dir / "s.yaml", kSmall);
+  write_text(dir / "s.yaml", kRecommendScenario);
   write_text(dir / "unpriced.yaml",
-             std::regex_replace(std::string(kSmall), std::regex("cost: [^\n]*\n"), ""));
+             std::regex_replace(std::string(kRecommendScenario), std::regex("cost: [^\n]*\n"), ""));
   const std::set<std::string> before = list_dir(dir.path());
   std::vector<std::string> args = {"recommend"};
   args.insert(args.end(), c.args.begin(), c.args.end());

@@ -191,6 +191,23 @@ inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::pat
   return run_program(argv, cwd, {}, {}, timeout);
 }
 
+// recommend's tests (recommend_test, recommend_confidence_test): 16 slots, a failure every
+// 25 h, 48 h repairs: the cheapest spare count is inside 0..5.
+inline constexpr const char* kRecommendScenario = R"(name: recommend-test
+cluster:
+  nodes: 16
+  gpus_per_node: 8
+  spares: 2
+  failure: {model: exponential, node_mtbf: 400h}
+  repair: {model: exponential, mean: 48h}
+job:
+  work: 200h
+checkpoint: {interval: 1h, write: 1min}
+recovery: {detect: 5min, swap: 5min, restart: 10min, load: 5min}
+cost: {node_hour_usd: 90}
+montecarlo: {replications: 200, seed: 7}
+)";
+
 // `yaml` with each (from, to) edit applied; each `from` must occur exactly once.
 inline std::string edited(std::string yaml,
                           const std::vector<std::pair<std::string, std::string>>& edits) {
