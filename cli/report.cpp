@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "models/checkpoint/policy.h"
 #include "models/cost.h"
 #include "models/daly.h"
 #include "models/recovery/strategy.h"
@@ -144,24 +145,7 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
     out << "every " << human_duration(s.checkpoint.interval_h);
     if (s.checkpoint.interval_auto) print_auto_interval(out, s);
     out << ", write " << human_duration(s.checkpoint.write_h);
-    if (s.checkpoint.persist_h > 0.0) {
-      out << " blocking + persist " << human_duration(s.checkpoint.persist_h)
-          << " in the background";
-      if (s.checkpoint.memory) {
-        out << " (done before the next persistent write)\n";  // shorter than the interval
-      } else {
-        out << " (" << (s.checkpoint.overlap == models::PersistOverlap::kStall ? "stall" : "skip")
-            << " when the next is due first)\n";
-      }
-    } else {
-      out << " (blocking)\n";
-    }
-    if (const auto& m = s.checkpoint.memory) {
-      out << "           in memory every " << human_duration(m->interval_h) << ", write "
-          << human_duration(m->write_h) << ", on groups of " << m->copies
-          << " nodes; restore from peers " << human_duration(m->load_h)
-          << " (the persistent checkpoint when a group lost every copy)\n";
-    }
+    out << models::find_checkpoint_policy(s.checkpoint).describe(s.checkpoint);
   } else {
     out << "none (a failure restarts the job from the beginning)\n";
   }

@@ -3,7 +3,7 @@
 #include <boost/math/special_functions/lambert_w.hpp>
 #include <cmath>
 
-#include "models/checkpoint/schedule.h"
+#include "models/checkpoint/policy.h"
 
 namespace goodsim::models::daly {
 
@@ -41,10 +41,10 @@ double expected_wall_time_discrete(double work_h, double mtbf_h, double interval
   CheckpointSpec blocking;
   blocking.interval_h = interval_h;
   blocking.write_h = write_h;
-  const CheckpointSchedule plan(work_h, blocking);
-  const auto full = static_cast<double>(plan.segments() - 1);
-  const double last = work_h - full * plan.interval_h();
-  return full * expected_segment_time(plan.interval_h() + write_h, mtbf_h, restart_h) +
+  const auto plan = make_checkpoint_policy(work_h, blocking);
+  const auto full = static_cast<double>(plan->segments() - 1);
+  const double last = work_h - full * plan->interval_h();
+  return full * expected_segment_time(plan->interval_h() + write_h, mtbf_h, restart_h) +
          expected_segment_time(last, mtbf_h, restart_h);
 }
 

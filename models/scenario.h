@@ -156,7 +156,7 @@ struct JobSpec {
 };
 
 // What an asynchronous checkpoint does when the next one falls due while the previous one is
-// still persisting (models/checkpoint/schedule.h).
+// still persisting (models/checkpoint/async.h).
 enum class PersistOverlap {
   kStall,  // the job blocks until the persist finishes, then writes
   kSkip,   // the due checkpoint is skipped; the next one after the persist is written
@@ -187,6 +187,9 @@ struct IntervalSearch {
 };
 
 struct CheckpointSpec {
+  // A registered policy (models/checkpoint/registry.cpp): blocking, async or multilevel. The
+  // reader always names one; empty in a spec built in code: the one its keys imply.
+  std::string policy;
   double interval_h = 0.0;  // progress between checkpoints; 0 = never checkpoint
   double write_h = 0.0;     // blocking write (device-to-host stall for async checkpoints)
   double persist_h = 0.0;   // background persist after the write; 0 = durable at write end

@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "models/checkpoint/memory_level.h"
+#include "models/checkpoint/policy.h"
 #include "models/config_values.h"
-#include "models/daly.h"
 #include "models/failure/failure_clock.h"
 #include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
@@ -156,51 +155,6 @@ JobSpec read_job(const ConfigNode& n, std::int64_t gpus) {
   if (const ConfigNode* step = r.optional("step")) j.step_h = positive_hours(*step);
   r.finish();
   return j;
-}
-
-CheckpointSpec read_checkpoint(const ConfigNode* n, double system_mtbf_h, std::int64_t nodes) {
-  CheckpointSpec c;
-  if (!n) return c;  // no checkpoints: every failure restarts the job from scratch
-  MapReader r(*n);
-  c.write_h = optional_hours(r, "write", 0.0);
-  if (const ConfigNode* i = r.optional("interval")) {
-    if (i->is_scalar() && i->scalar() == "auto") {
-      if (!(c.write_h > 0.0)) {
-        throw i->error(
-            "interval 'auto' needs a checkpoint write time > 0 (key 'checkpoint.write')");
-      }
-      c.interval_auto = true;
-      c.interval_h = daly::exact_optimal_interval(system_mtbf_h, c.write_h);
-    } else {
-      const double h = i->as_hours();
-      if (!(h >= 0.0)) {
-        throw i->error("expected a duration >= 0 (0 = no checkpoints) or 'auto', got " +
-                       i->describe());
-      }
-      // Under 1 s the number of checkpoints (work / interval) can overflow an int64.
-      if (h > 0.0 && h < config::kMinIntervalH) {
-        throw i->error("expected 0 (no checkpoints) or a duration of at least 1 s, got " +
-                       i->describe());
-      }
-      c.interval_h = h;
-    }
-  }
-  c.persist_h = optional_hours(r, "persist", 0.0);
-  if (const ConfigNode* o = r.optional("overlap")) {
-    const std::string v = o->as_string();
-    if (v == "stall") {
-      c.overlap = PersistOverlap::kStall;
-    } else if (v == "skip") {
-      c.overlap = PersistOverlap::kSkip;
-    } else {
-      throw o->error("unknown overlap " + o->describe() +
-                     "; supported: stall (block until the persist is done), skip (skip the "
-                     "checkpoint that falls due)");
-    }
-  }
-  if (const ConfigNode* m = r.optional("memory")) c.memory = read_memory_level(*m, c, nodes);
-  r.finish();
-  return c;
 }
 
 CostSpec read_cost(const ConfigNode* n) {

@@ -179,8 +179,16 @@ const BadScenario kBadScenarios[] = {
      "  write: 2min\n  memory:\n    interval: 5min\n    copies: 3\n", "    copies: 3",
      "checkpoint.memory.copies", "expected a group size that divides cluster.nodes (64)"},
     {"MemoryWithPersistLongerThanTheInterval", "  write: 2min\n",
-     "  write: 2min\n  persist: 40min\n  memory: {interval: 5min}\n", "  memory: {interval: 5min}",
-     "checkpoint.memory", "must be shorter than checkpoint.interval (30 min)"},
+     "  write: 2min\n  persist: 40min\n  memory: {interval: 5min}\n", "  persist: 40min",
+     "checkpoint.persist", "must be shorter than checkpoint.interval (30 min)"},
+    // Checkpoint policies by name (models/checkpoint/registry.cpp).
+    {"UnknownCheckpointPolicy", "  write: 2min\n", "  write: 2min\n  policy: incremental\n",
+     "  policy: incremental", "checkpoint.policy",
+     "unknown checkpoint policy 'incremental'; supported: blocking (the job waits for each "
+     "write; durable when the write ends), async ("},
+    {"MultilevelPolicyWithoutMemory", "  write: 2min\n", "  write: 2min\n  policy: multilevel\n",
+     "  policy: multilevel", "checkpoint.policy",
+     "policy 'multilevel' needs checkpoint.memory: the in-memory level"},
     {"MemoryWithoutInterval", "  write: 2min\n", "  write: 2min\n  memory: {copies: 2}\n",
      "  memory: {copies: 2}", "checkpoint.memory", "missing required key 'interval'"},
     // Planned maintenance.

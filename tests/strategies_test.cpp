@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/checkpoint/schedule.h"
+#include "models/checkpoint/policy.h"
 #include "models/cost.h"
 #include "models/monte_carlo.h"
 #include "models/recovery/shard_map.h"
@@ -258,7 +258,7 @@ TEST(Placement, SpreadCannotHelpWhenOneDomainHoldsEveryCopy) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Asynchronous checkpoints (models/checkpoint/schedule.h).
+// Asynchronous checkpoints (models/checkpoint/policy.h).
 
 Scenario checkpointed(double persist_h, PersistOverlap overlap) {
   Scenario s = cluster(16, 4.0, 100.0);
@@ -322,17 +322,17 @@ TEST(AsyncCheckpoint, ACheckpointIsDurableOnlyOnceItsPersistEnds) {
   spec.interval_h = 1.0;
   spec.write_h = 0.1;
   spec.persist_h = 0.5;
-  const CheckpointSchedule schedule(10.0, spec);
-  const CheckpointSchedule::Stretch from_start = schedule.stretch(0.0, 0);
+  const auto schedule = make_checkpoint_policy(10.0, spec);
+  const CheckpointPolicy::Stretch from_start = schedule->stretch(0.0, 0);
   // Write 1 ends at 1.1 h; its persist at 1.6 h.
-  const CheckpointSchedule::Cut persisting = schedule.cut(from_start, 1.4);
+  const CheckpointPolicy::Cut persisting = schedule->cut(from_start, 1.4);
   EXPECT_EQ(persisting.written, 1);
   EXPECT_LT(persisting.durable, 1);
-  const CheckpointSchedule::Cut persisted = schedule.cut(from_start, 1.7);
+  const CheckpointPolicy::Cut persisted = schedule->cut(from_start, 1.7);
   EXPECT_EQ(persisted.written, 1);
   EXPECT_EQ(persisted.durable, 1);
   // Write 2 ends at 2.2 h: while it persists, boundary 1 is the durable one.
-  const CheckpointSchedule::Cut second = schedule.cut(from_start, 2.3);
+  const CheckpointPolicy::Cut second = schedule->cut(from_start, 2.3);
   EXPECT_EQ(second.written, 2);
   EXPECT_EQ(second.durable, 1);
 }
@@ -348,20 +348,20 @@ TEST(AsyncCheckpoint, ACutAccountsForEveryHourOfTheStretch) {
       spec.write_h = 0.1;
       spec.persist_h = persist;
       spec.overlap = overlap;
-      const CheckpointSchedule schedule(work, spec);
+      const auto schedule = make_checkpoint_policy(work, spec);
       for (const double speed : {1.0, 0.75, 0.5}) {
         for (const auto& [from, durable] : {std::pair{0.0, 0}, {2.0, 2}, {3.3, 2}}) {
           SCOPED_TRACE(testing::Message() << "overlap " << static_cast<int>(overlap) << " persist "
                                           << persist << " speed " << speed << " from " << from);
-          const CheckpointSchedule::Stretch s = schedule.stretch(from, durable, speed);
-          const double total = schedule.time_to_finish(s);
+          const CheckpointPolicy::Stretch s = schedule->stretch(from, durable, speed);
+          const double total = schedule->time_to_finish(s);
           double reached = from;
           std::int64_t written = -1;
           std::map<std::int64_t, double> written_at;  // boundary -> when its write completed
           const double dt = total / 2000;
           for (int i = 0; i <= 2000; ++i) {
             const double elapsed = dt * i;
-            const CheckpointSchedule::Cut c = schedule.cut(s, elapsed);
+            const CheckpointPolicy::Cut c = schedule->cut(s, elapsed);
             EXPECT_NEAR((c.reached - from) / speed + c.checkpoint_h + c.partial_h, elapsed, 1e-9);
             EXPECT_GE(c.reached, reached);
             EXPECT_GE(c.written, written);
@@ -378,9 +378,9 @@ TEST(AsyncCheckpoint, ACutAccountsForEveryHourOfTheStretch) {
             reached = c.reached;
             written = c.written;
           }
-          const CheckpointSchedule::Cut end = schedule.cut(s, total);
+          const CheckpointPolicy::Cut end = schedule->cut(s, total);
           EXPECT_NEAR(end.reached, work, 1e-9);
-          EXPECT_NEAR(end.checkpoint_h, schedule.checkpoint_time(s), 1e-9);
+          EXPECT_NEAR(end.checkpoint_h, schedule->checkpoint_time(s), 1e-9);
           EXPECT_EQ(end.partial_h, 0.0);
         }
       }

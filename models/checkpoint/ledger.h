@@ -3,7 +3,7 @@
 // last durable checkpoint, the newest written, the one a planned stop saved and, with
 // multi-level checkpoints, the copies in the hosts' memory. It says where an interruption
 // rolls the job back to; the replication engine books the time. Checkpoints are boundaries of
-// the schedule (models/checkpoint/schedule.h).
+// the schedule (models/checkpoint/policy.h).
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "models/checkpoint/memory_level.h"
-#include "models/checkpoint/schedule.h"
+#include "models/checkpoint/policy.h"
 #include "models/scenario.h"
 
 namespace goodsim::models {
@@ -30,8 +30,7 @@ enum class Rollback {
 
 class CheckpointLedger {
  public:
-  CheckpointLedger(const CheckpointSchedule& schedule, const CheckpointSpec& spec,
-                   std::int64_t nodes)
+  CheckpointLedger(const CheckpointPolicy& schedule, const CheckpointSpec& spec, std::int64_t nodes)
       : schedule_(schedule), save_h_(spec.write_h + spec.persist_h) {
     if (spec.memory) memory_.emplace(nodes, *spec.memory);
   }
@@ -45,12 +44,12 @@ class CheckpointLedger {
 
   // The stretch resuming from position() at `speed`: it writes every boundary after the one
   // it restored (multi-level: the newest the hosts' memory holds, of either level).
-  CheckpointSchedule::Stretch stretch(double speed) const {
+  CheckpointPolicy::Stretch stretch(double speed) const {
     return schedule_.stretch(position_, memory_ ? memory_->held() : durable_, speed);
   }
 
   // An interrupted stretch completed the writes `cut` reports.
-  void record(const CheckpointSchedule::Cut& cut) {
+  void record(const CheckpointPolicy::Cut& cut) {
     durable_ = std::max(durable_, cut.durable);
     written_ = std::max(written_, cut.written);
   }
@@ -89,7 +88,7 @@ class CheckpointLedger {
     std::int64_t durable = 0;
     double planned = 0.0;
   };
-  Clean clean_at(const CheckpointSchedule::Cut& cut) const {
+  Clean clean_at(const CheckpointPolicy::Cut& cut) const {
     return {std::max(durable_, schedule_.multilevel() ? cut.durable : cut.written), planned_};
   }
   // Detected: the job restores the last durable checkpoint before the corruption. Those
@@ -142,7 +141,7 @@ class CheckpointLedger {
     if (!memory_restore()) written_ = durable_;
   }
 
-  const CheckpointSchedule& schedule_;
+  const CheckpointPolicy& schedule_;
   double save_h_;                      // a planned stop's save: write + persist
   double position_ = 0.0;              // progress the current stretch starts from
   std::int64_t durable_ = 0;           // last durable boundary (0 = start of job)

@@ -29,7 +29,7 @@ MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointS
   r.finish();
 
   // The persistent level must sit on the in-memory grid: the grid arithmetic of
-  // models/checkpoint/schedule.cpp assumes it. `interval: auto` searches its multiples
+  // models/checkpoint/multilevel.cpp assumes it. `interval: auto` searches its multiples
   // (models/checkpoint/auto_interval.h), so it sits there by construction.
   if (persistent.interval_auto) return m;
   const double ratio = persistent.interval_h / m.interval_h;
@@ -39,15 +39,6 @@ MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointS
         "expected an interval that divides checkpoint.interval (the persistent "
         "one), got " +
         interval.describe());
-  }
-  // Multi-level persists do not overlap: the next persistent write starts after the previous
-  // persist, as on any real system whose persist is shorter than the interval.
-  if (!(persistent.persist_h < persistent.interval_h)) {
-    throw node.error("checkpoint.persist (" + sim::human_duration(persistent.persist_h) +
-                     ") must be shorter than checkpoint.interval (" +
-                     sim::human_duration(persistent.interval_h) +
-                     ") with checkpoint.memory: each persistent checkpoint finishes persisting "
-                     "before the next one is written");
   }
   return m;
 }

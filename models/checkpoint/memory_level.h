@@ -11,14 +11,13 @@
 namespace goodsim::models {
 
 // Checks the level against the cluster (groups of `copies` slots must tile it) and against
-// the persistent level in `persistent` (its interval a multiple of the in-memory one, its
-// persist shorter than its interval).
+// the persistent level in `persistent` (its interval a multiple of the in-memory one).
 MemoryLevelSpec read_memory_level(const sim::ConfigNode& node, const CheckpointSpec& persistent,
                                   std::int64_t nodes);
 
 // One replication's in-memory level: the newest checkpoint the hosts' memory holds, and
-// whether every group still has a copy of it. Checkpoints are boundaries of the schedule
-// (models/checkpoint/schedule.h).
+// whether every group still has a copy of it. Checkpoints are boundaries of the policy's grid
+// (models/checkpoint/policy.h).
 class MemoryLevel {
  public:
   // Gemini's group placement: neighbouring slots hold each other's copies.

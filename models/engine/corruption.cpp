@@ -14,7 +14,7 @@ template <bool kFull>
 void Replication<kFull>::on_corruption(double t) {
   queue_.schedule_at(t + sdc_stream_->exponential(sdc_gap_h_), EventKind::kSdc);
   if (sdc_pending_ || degraded_ || t < plan_.compute_start) return;
-  const CheckpointSchedule::Cut cut = cut_at(t);
+  const CheckpointPolicy::Cut cut = cut_at(t);
   if (cut.partial_h > 0.0) return;  // writing a checkpoint or stalling: not computing
   sdc_pending_ = true;
   corruption_.progress = cut.reached;

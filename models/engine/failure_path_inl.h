@@ -19,7 +19,7 @@ inline Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, st
       options_(o),
       entry_(find_strategy(s.recovery.strategy)),
       strategy_(entry_.make(s)),
-      checkpoints_(s.job.work_h, s.checkpoint),
+      checkpoints_(make_checkpoint_policy(s.job.work_h, s.checkpoint)),
       failures_(seed, index, sim::StreamPurpose::kFailures),
       recovery_(seed, index, sim::StreamPurpose::kRecovery),
       repair_time_(*s.cluster.repair.distribution),
@@ -33,7 +33,7 @@ inline Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, st
       picks_(seed, index, sim::StreamPurpose::kCauses),
       slot_aware_(needs_slots(s) || clock_pins_slots_),
       nodes_d_(static_cast<double>(s.cluster.nodes)),
-      ledger_(checkpoints_, s.checkpoint, s.cluster.nodes),
+      ledger_(*checkpoints_, s.checkpoint, s.cluster.nodes),
       pool_(s.cluster.spares, repair_time_, s.cluster.pool_failures ? failure_.node_mtbf_h : 0.0,
             seed, index) {
   if (s.cluster.sdc) {
@@ -55,8 +55,8 @@ inline Replication<kFull>::Replication(const Scenario& s, std::uint64_t seed, st
 
 template <bool kFull>
 inline ReplicationResult Replication<kFull>::run() {
-  stretch_ = checkpoints_.stretch(0.0, 0);  // computing from t = 0: nothing to restore
-  plan_.done = stretch_h_ = checkpoints_.time_to_finish(stretch_);
+  stretch_ = checkpoints_->stretch(0.0, 0);  // computing from t = 0: nothing to restore
+  plan_.done = stretch_h_ = checkpoints_->time_to_finish(stretch_);
   schedule_failure();
   if (s_.cluster.maintenance.every_h > 0.0) {
     queue_.schedule_at(s_.cluster.maintenance.every_h, EventKind::kMaintenance);
@@ -111,8 +111,8 @@ inline void Replication<kFull>::schedule_failure() {
 
 // Where the job stands at t: its stretch's cut, or nothing computed yet.
 template <bool kFull>
-inline CheckpointSchedule::Cut Replication<kFull>::cut_at(double t) const {
-  if (t > plan_.compute_start) return checkpoints_.cut(stretch_, stretch_time(t));
+inline CheckpointPolicy::Cut Replication<kFull>::cut_at(double t) const {
+  if (t > plan_.compute_start) return checkpoints_->cut(stretch_, stretch_time(t));
   const double at = ledger_.position();
   return {at, at, -1, -1, 0.0, 0.0};
 }
@@ -120,7 +120,7 @@ inline CheckpointSchedule::Cut Replication<kFull>::cut_at(double t) const {
 // Books the plan up to an interruption at t and moves the job's position to what `keep`
 // keeps of the progress reached; the rest, and any write cut short, is lost.
 template <bool kFull>
-inline void Replication<kFull>::interrupt(double t, const CheckpointSchedule::Cut& cut,
+inline void Replication<kFull>::interrupt(double t, const CheckpointPolicy::Cut& cut,
                                           Rollback keep) {
   book_phases(t);
   if (kFull && t < save_end_) abandon_save(t);
@@ -198,7 +198,7 @@ inline void Replication<kFull>::on_failure(double t) {
   }
   open_recovery(t);
   ++result_.interruptions;
-  const CheckpointSchedule::Cut cut = cut_at(t);
+  const CheckpointPolicy::Cut cut = cut_at(t);
   renew_memory_copies(cut.written);
   const CauseSpec* cause = draw_cause(traced_cause);
   // A second fault finds exactly one *other* copy gone. The failing slot's own copy may be
@@ -318,7 +318,7 @@ inline void Replication<kFull>::finish(double t) {
   close_recovery_if_resumed(t);
   book_phases(plan_.compute_start);
   book_slow(t);
-  result_.bucket(Bucket::kCheckpoint) += checkpoints_.checkpoint_time(stretch_);
+  result_.bucket(Bucket::kCheckpoint) += checkpoints_->checkpoint_time(stretch_);
   book_degraded(s_.job.work_h - stretch_.from);
   result_.bucket(Bucket::kProductive) = s_.job.work_h;
   result_.wall_h = t;

@@ -72,7 +72,7 @@ void Replication<kFull>::evict(double t, std::int64_t slot) {
   close_recovery_if_resumed(t);
   ++result_.evictions;
   const Keep keep = strategy_->keep_after_eviction();
-  const CheckpointSchedule::Cut cut = cut_at(t);
+  const CheckpointPolicy::Cut cut = cut_at(t);
   renew_memory_copies(cut.written);
   interrupt(t, cut, keep == Keep::kStep ? Rollback::kStep : Rollback::kAll);
   kept_ = keep;

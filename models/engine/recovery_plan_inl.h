@@ -31,7 +31,7 @@ inline void Replication<kFull>::plan_compute(double from, RestorePhase restore, 
   plan_.compute_start = from + restore.hours;
   // Multi-level: the boundary restored from is written, whichever level held it.
   stretch_ = ledger_.stretch(speed);
-  const double whole = checkpoints_.time_to_finish(stretch_);
+  const double whole = checkpoints_->time_to_finish(stretch_);
   if (!kFull) {
     plan_.done = plan_.compute_start + whole;
     return;

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "models/checkpoint/ledger.h"
-#include "models/checkpoint/schedule.h"
+#include "models/checkpoint/policy.h"
 #include "models/cluster/spare_pool.h"
 #include "models/config_values.h"
 #include "models/failure/failure_clock.h"
@@ -120,8 +120,8 @@ class Replication {
     if (kFull) ledger_.renew(written);
   }
   bool memory_restore() const { return kFull && ledger_.memory_restore(); }
-  CheckpointSchedule::Cut cut_at(double t) const;
-  void interrupt(double t, const CheckpointSchedule::Cut& cut, Rollback keep);
+  CheckpointPolicy::Cut cut_at(double t) const;
+  void interrupt(double t, const CheckpointPolicy::Cut& cut, Rollback keep);
   // Computing `progress` at speed v < 1 took progress / v of wall time; the capacity missing
   // from it is degraded time, so that progress itself is counted in full-size hours.
   void book_degraded(double progress) {
@@ -197,7 +197,7 @@ class Replication {
   const StrategyEntry& entry_;
   const std::unique_ptr<RecoveryStrategy> strategy_;
   const bool peer_capable_ = s_.restores_from_peers();  // recoveries count peer or fallback
-  const CheckpointSchedule checkpoints_;
+  const std::unique_ptr<const CheckpointPolicy> checkpoints_;
   sim::RandomStream failures_;
   sim::RandomStream recovery_;  // requeue times
   const RepairDistribution& repair_time_;
@@ -231,7 +231,7 @@ class Replication {
   double maintenance_end_ = -kNever;  // end of the last planned stop
 
   Timeline plan_;
-  CheckpointSchedule::Stretch stretch_;
+  CheckpointPolicy::Stretch stretch_;
   CheckpointLedger ledger_;        // where an interruption rolls back to
   double save_end_ = -kNever;      // an eviction's save, booked as the plan's hold, completes then
   double stretch_h_ = 0.0;         // the stretch's fault-free duration at full pace
