@@ -148,13 +148,14 @@ TEST(CheckpointSchedule, ResumingOnAnUnwrittenBoundaryWritesItFirst) {
   EXPECT_EQ(p->stretch(6.0, 2).first, 3);  // written and durable: next one
 }
 
-std::unique_ptr<const CheckpointPolicy> MultiLevel(double work, double interval, double write,
-                                                   double memory_interval, double memory_write,
-                                                   double persist = 0.0) {
+std::unique_ptr<const CheckpointPolicy> MultiLevel(
+    double work, double interval, double write, double memory_interval, double memory_write,
+    double persist = 0.0, PersistOverlap overlap = PersistOverlap::kStall) {
   CheckpointSpec spec;
   spec.interval_h = interval;
   spec.write_h = write;
   spec.persist_h = persist;
+  spec.overlap = overlap;
   spec.memory = MemoryLevelSpec{memory_interval, memory_write, 2, 0.0};
   return make_checkpoint_policy(work, spec);
 }
@@ -224,6 +225,73 @@ TEST(MultiLevelSchedule, AsyncPersistentCheckpointIsDurableOnlyAfterItsPersist) 
     EXPECT_EQ(x.written, y.written) << e;
     EXPECT_NEAR(x.reached, y.reached, 1e-12) << e;
     EXPECT_LE(y.durable, x.durable) << e;
+  }
+}
+
+// A persist longer than the wall time between two persistent writes: `stall` delays each
+// persistent write but the stretch's first until the previous persist is done.
+TEST(MultiLevelSchedule, APersistLongerThanTheIntervalStallsTheNextPersistentWrite) {
+  // Boundaries 1..9, persistent 3, 6, 9. From the end of write 3 to the start of write 6:
+  // 3 h of compute and two 0.1-h in-memory writes, 3.2 h; the 4-h persist stalls 0.8 h.
+  const auto p = MultiLevel(10.0, 3.0, 0.5, 1.0, 0.1, 4.0, PersistOverlap::kStall);
+  const auto s = p->stretch(0.0, 0);
+  EXPECT_DOUBLE_EQ(p->checkpoint_time(s), 6 * 0.1 + 3 * 0.5 + 2 * 0.8);
+  // Write 3 ends at 3.7 h and persists until 7.7 h; write 6 is due at 6.9 h, stalls until
+  // 7.7 h and ends at 8.2 h.
+  EXPECT_EQ(p->cut(s, 7.5).written, 5);
+  EXPECT_EQ(p->cut(s, 7.5).durable, -1);  // boundary 3 still persisting
+  EXPECT_DOUBLE_EQ(p->cut(s, 7.5).partial_h, 0.6);
+  EXPECT_EQ(p->cut(s, 7.8).durable, 3);
+  EXPECT_EQ(p->cut(s, 8.3).written, 6);
+  EXPECT_DOUBLE_EQ(p->cut(s, 8.3).checkpoint_h, 4 * 0.1 + 2 * 0.5 + 0.8);
+  // A stretch resuming after boundary 3 does not wait: its first persistent write has no
+  // persist before it.
+  const auto later = p->stretch(3.0, 3);
+  EXPECT_DOUBLE_EQ(p->checkpoint_time(later), 4 * 0.1 + 2 * 0.5 + 0.8);
+}
+
+// `skip`: the persistent checkpoints that fall due while a persist runs are written as
+// in-memory ones.
+TEST(MultiLevelSchedule, APersistLongerThanTheIntervalSkipsToInMemoryCheckpoints) {
+  // 3.2 h between persistent writes is less than the 4-h persist; 6.5 h (two ratios) is not:
+  // boundaries 3 and 9 are persistent, 6 is an in-memory one.
+  const auto p = MultiLevel(10.0, 3.0, 0.5, 1.0, 0.1, 4.0, PersistOverlap::kSkip);
+  const auto s = p->stretch(0.0, 0);
+  EXPECT_DOUBLE_EQ(p->checkpoint_time(s), 7 * 0.1 + 2 * 0.5);
+  // Write 3 ends at 3.7 h and persists until 7.7 h; write 6 (in memory) ends at 7.0 h.
+  EXPECT_EQ(p->cut(s, 7.2).written, 6);
+  EXPECT_EQ(p->cut(s, 7.2).durable, -1);
+  EXPECT_EQ(p->cut(s, 7.8).written, 6);
+  EXPECT_EQ(p->cut(s, 7.8).durable, 3);
+}
+
+// Every hour of a stretch is accounted for, whatever the overlap and the speed.
+TEST(MultiLevelSchedule, ACutAccountsForEveryHourWhenPersistsOverlap) {
+  for (const PersistOverlap overlap : {PersistOverlap::kStall, PersistOverlap::kSkip}) {
+    for (const double persist : {0.5, 4.0, 9.0}) {
+      const auto p = MultiLevel(20.0, 3.0, 0.5, 1.0, 0.1, persist, overlap);
+      for (const double speed : {1.0, 0.6}) {
+        for (const auto& [from, durable] : {std::pair{0.0, 0}, {4.5, 4}}) {
+          SCOPED_TRACE(testing::Message() << "overlap " << static_cast<int>(overlap) << " persist "
+                                          << persist << " speed " << speed << " from " << from);
+          const auto s = p->stretch(from, durable, speed);
+          const double total = p->time_to_finish(s);
+          std::int64_t written = -1, durable_seen = -1;
+          for (int i = 0; i <= 1000; ++i) {
+            const double elapsed = total * i / 1000;
+            const auto c = p->cut(s, elapsed);
+            EXPECT_NEAR((c.reached - from) / speed + c.checkpoint_h + c.partial_h, elapsed, 1e-9);
+            EXPECT_GE(c.written, written);
+            EXPECT_GE(c.durable, durable_seen);
+            EXPECT_LE(c.durable, c.written);
+            written = c.written;
+            durable_seen = c.durable;
+          }
+          EXPECT_NEAR(p->cut(s, total).reached, 20.0, 1e-9);
+          EXPECT_NEAR(p->cut(s, total).checkpoint_h, p->checkpoint_time(s), 1e-9);
+        }
+      }
+    }
   }
 }
 

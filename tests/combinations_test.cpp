@@ -73,14 +73,22 @@ Scenario base(const std::string& strategy, const std::string& model, double shap
   return s;
 }
 
-enum class Policy { kBlocking, kAsync, kMultiLevel, kMultiLevelAsync };
+// Multi-level with persists longer than the persistent interval: stall, then skip.
+enum class Policy {
+  kBlocking,
+  kAsync,
+  kMultiLevel,
+  kMultiLevelAsync,
+  kMultiLevelStall,
+  kMultiLevelSkip
+};
 
 Scenario with_policy(Scenario s, Policy p) {
   if (p == Policy::kAsync) s.checkpoint.persist_h = 0.5;
-  if (p == Policy::kMultiLevel || p == Policy::kMultiLevelAsync) {
-    s.checkpoint.memory = MemoryLevelSpec{0.25, 0.01, 2, 0.02};
-  }
+  if (p >= Policy::kMultiLevel) s.checkpoint.memory = MemoryLevelSpec{0.25, 0.01, 2, 0.02};
   if (p == Policy::kMultiLevelAsync) s.checkpoint.persist_h = 0.5;
+  if (p >= Policy::kMultiLevelStall) s.checkpoint.persist_h = 1.6;
+  if (p == Policy::kMultiLevelSkip) s.checkpoint.overlap = PersistOverlap::kSkip;
   return s;
 }
 
@@ -110,7 +118,8 @@ TEST(EveryCombination, BucketsAddUpAndEveryRecoveryIsFromMemoryOrStorage) {
   for (const std::string& strategy : kStrategies) {
     for (const std::string model : {"exponential", "weibull", "trace"}) {
       for (const Policy policy :
-           {Policy::kBlocking, Policy::kAsync, Policy::kMultiLevel, Policy::kMultiLevelAsync}) {
+           {Policy::kBlocking, Policy::kAsync, Policy::kMultiLevel, Policy::kMultiLevelAsync,
+            Policy::kMultiLevelStall, Policy::kMultiLevelSkip}) {
         SCOPED_TRACE(strategy + " / " + model + " / policy " +
                      std::to_string(static_cast<int>(policy)));
         const Scenario s = with_every_fault(with_policy(base(strategy, model), policy));

@@ -84,6 +84,29 @@ TEST(MultiLevel, AsyncPersistWithEveryCopyLostIsTheSingleLevelAsyncPolicy) {
             blocking_sum.bucket_mean_h[static_cast<std::size_t>(Bucket::kLost)]);
 }
 
+// Persists longer than the interval: with ratio 1, a single copy and free in-memory writes (the
+// boundaries skipped become in-memory ones), multi-level's stall and skip are the single-level
+// policy's, replication by replication.
+TEST(MultiLevel, PersistsLongerThanTheIntervalStallOrSkipAsTheSingleLevelPolicy) {
+  for (const PersistOverlap overlap : {PersistOverlap::kStall, PersistOverlap::kSkip}) {
+    for (const double persist : {50 * kMin, 95 * kMin}) {
+      Scenario multi = multilevel_scenario(2.0, 30 * kMin, 1, 1);
+      multi.checkpoint.memory->write_h = 0.0;
+      multi.checkpoint.persist_h = persist;
+      multi.checkpoint.overlap = overlap;
+      Scenario single = multi;
+      single.checkpoint.memory.reset();
+      for (std::uint64_t i = 0; i < 100; ++i) {
+        const ReplicationResult a = simulate_replication(multi, 5, i),
+                                b = simulate_replication(single, 5, i);
+        ASSERT_NEAR(a.wall_h, b.wall_h, 1e-9 * b.wall_h)
+            << "replication " << i << ", overlap " << static_cast<int>(overlap) << ", persist "
+            << persist;
+      }
+    }
+  }
+}
+
 TEST(MultiLevel, PairsFallBackOnlyWhenBothNodesOfAPairFailBetweenWrites) {
   // Pairs of 512 nodes: a fallback needs a second failure on the one partner of an earlier
   // failed node before the next in-memory write, so fallbacks are rare but happen.

@@ -253,7 +253,8 @@ std::int64_t best_multiple(WallTimes& f, double unit_h, std::int64_t k0, std::in
 // optimise_interval for a multi-level scenario: the best multiple of the in-memory interval.
 AutoInterval optimise_multiple(WallTimes& f, const Scenario& base, AutoInterval out) {
   const double unit = base.checkpoint.memory->interval_h;
-  // An asynchronous persist must end before the next persistent write (memory_level.cpp).
+  // Persistent intervals no longer than an asynchronous persist would stall (or skip) every
+  // persistent write: the search keeps above it.
   const auto k_min = static_cast<std::int64_t>(base.checkpoint.persist_h / unit) + 1;
   const auto k_max = std::max(k_min, static_cast<std::int64_t>(base.job.work_h / unit));
   const auto k0 = std::clamp<std::int64_t>(std::llround(out.daly_exact_h / unit), k_min, k_max);

@@ -1,10 +1,11 @@
 // Multi-level checkpoints (`checkpoint.policy: multilevel`, Gemini-style, docs/model.md).
 // Boundaries sit on the in-memory grid (`checkpoint.memory.interval`); every k-th one,
 // k = interval / memory.interval, is persistent and costs `write`, the others `memory.write`.
-// A persistent checkpoint may persist in the background for `persist` after its write
-// (shorter than the interval: no overlap). A cut's `written` is the last boundary of either
-// level, `durable` the last persistent one whose persist completed. Which in-memory copies
-// survive a failure is the ledger's (models/checkpoint/ledger.h, memory_level.h).
+// A persistent checkpoint may persist in the background for `persist` after its write; when
+// the next persistent one falls due first, `overlap` decides (stall, or skip to in-memory). A cut's
+// `written` is the last boundary of either level, `durable` the last persistent one whose persist
+// completed. Which in-memory copies survive a failure is the ledger's (models/checkpoint/ledger.h,
+// memory_level.h).
 
 #include <algorithm>
 #include <cmath>
@@ -29,16 +30,24 @@ class MultiLevelCheckpoints final : public CheckpointPolicy {
       : CheckpointPolicy(work_h, spec.memory->interval_h, persistent_ratio(spec)),
         write_h_(spec.write_h),
         persist_h_(spec.persist_h),
+        overlap_(spec.overlap),
         memory_write_h_(spec.memory->write_h) {}
 
-  double checkpoint_time(const Stretch& s) const override { return writes_h(s.first, segments()); }
+  double checkpoint_time(const Stretch& s) const override {
+    return writes_h(layout(s), s.first, segments());
+  }
 
   Cut cut(const Stretch& s, double elapsed_h) const override {
     const double v = s.speed;
     const std::int64_t last = segments() - 1;
-    const std::int64_t k = ratio();
+    const Layout l = layout(s);
     const auto write_start = [&](std::int64_t m) {
-      return (position(m) - s.from) / v + writes_h(s.first, m);
+      return (position(m) - s.from) / v + writes_h(l, s.first, m);
+    };
+    // The write of boundary m, with the stall for the previous persist before it.
+    const auto write_h = [&](std::int64_t m) {
+      if (!l.persistent(m)) return memory_write_h_;
+      return m > l.first ? write_h_ + l.stall_h : write_h_;
     };
     if (s.first > last || elapsed_h < write_start(s.first)) return computing(s, elapsed_h);
     // The last boundary whose write began by elapsed_h. Write starts grow by an interval plus
@@ -46,50 +55,86 @@ class MultiLevelCheckpoints final : public CheckpointPolicy {
     // average, then step to the exact boundary (a step or two).
     const double per_boundary =
         interval_h() / v +
-        (write_h_ + static_cast<double>(k - 1) * memory_write_h_) / static_cast<double>(k);
+        (write_h_ + l.stall_h + static_cast<double>(l.step - 1) * memory_write_h_) /
+            static_cast<double>(l.step);
     const double guess = std::floor((elapsed_h - write_start(s.first)) / per_boundary);
     std::int64_t m = s.first + static_cast<std::int64_t>(
                                    std::clamp(guess, 0.0, static_cast<double>(last - s.first)));
     while (m < last && write_start(m + 1) <= elapsed_h) ++m;
     while (m > s.first && write_start(m) > elapsed_h) --m;
     const double into = elapsed_h - write_start(m);
-    const double write = persistent(m) ? write_h_ : memory_write_h_;
+    const double write = write_h(m);
     Cut c{};
     c.boundary = position(m);
-    if (into < write) {  // writing boundary m
+    if (into < write) {  // writing boundary m (or stalling before it)
       c.written = m > s.first ? m - 1 : -1;
       c.reached = position(m);
-      c.checkpoint_h = writes_h(s.first, m);
+      c.checkpoint_h = writes_h(l, s.first, m);
       c.partial_h = into;
     } else {
       c.written = m;
       c.reached =
           std::min(m == last ? work_h() : position(m + 1), position(m) + (into - write) * v);
-      c.checkpoint_h = writes_h(s.first, m + 1);
+      c.checkpoint_h = writes_h(l, s.first, m + 1);
     }
-    const std::int64_t persistent_m = c.written < 0 ? -1 : c.written / k * k;
-    c.durable = persistent_m >= s.first ? persistent_m : -1;
-    // An asynchronous persist makes the newest persistent checkpoint durable `persist` after
-    // its write; the one before it is durable by then (persist is below the interval).
-    if (c.durable >= 0 && elapsed_h < write_start(persistent_m) + write_h_ + persist_h_) {
-      c.durable = persistent_m - k >= s.first ? persistent_m - k : -1;
+    // The newest persistent checkpoint written; an asynchronous persist makes it durable
+    // `persist` after its write. The one before it is durable by then: its persist ended
+    // before this write began (the stall or the skipped boundaries see to it).
+    if (c.written < l.first) {
+      c.durable = -1;
+      return c;
+    }
+    const std::int64_t newest = l.first + (c.written - l.first) / l.step * l.step;
+    c.durable = newest;
+    if (elapsed_h < write_start(newest) + write_h(newest) + persist_h_) {
+      c.durable = newest > l.first ? newest - l.step : -1;
     }
     return c;
   }
 
  private:
-  // Write time of boundaries first .. end-1 (write times differ between the levels, so the
-  // single-level cycle arithmetic does not apply).
-  double writes_h(std::int64_t first, std::int64_t end) const {
+  // Where a stretch's persistent checkpoints fall: from the first multiple of the ratio it
+  // writes, every `step` boundaries. With a persist longer than the wall time between two
+  // persistent writes, `overlap: stall` delays each but the stretch's first until the
+  // previous persist is done; `overlap: skip` makes the persistent checkpoints that fall due
+  // meanwhile in-memory ones (the step is then a multiple of the ratio).
+  struct Layout {
+    std::int64_t first;    // the stretch's first persistent boundary
+    std::int64_t step;     // boundaries between two persistent ones
+    double stall_h = 0.0;  // before each persistent write but the first
+    bool persistent(std::int64_t m) const { return m >= first && (m - first) % step == 0; }
+  };
+  Layout layout(const Stretch& s) const {
+    const std::int64_t k = ratio();
+    Layout l{(s.first + k - 1) / k * k, k};
+    // Wall time from the end of a persistent write to the start of the next, `step` ahead.
+    const auto gap = [&](std::int64_t step) {
+      return static_cast<double>(step) * interval_h() / s.speed +
+             static_cast<double>(step - 1) * memory_write_h_;
+    };
+    if (!(persist_h_ > gap(k))) return l;
+    if (overlap_ == PersistOverlap::kStall) {
+      l.stall_h = persist_h_ - gap(k);
+    } else {
+      while (gap(l.step) < persist_h_) l.step += k;
+    }
+    return l;
+  }
+
+  // Write time of boundaries first .. end-1, stalls included (write times differ between the
+  // levels, so the single-level cycle arithmetic does not apply).
+  double writes_h(const Layout& l, std::int64_t first, std::int64_t end) const {
     if (end <= first) return 0.0;
-    // Multiples of the ratio in [first, end), first >= 1.
-    const std::int64_t persistent = (end - 1) / ratio() - (first - 1) / ratio();
-    return static_cast<double>(end - first - persistent) * memory_write_h_ +
-           static_cast<double>(persistent) * write_h_;
+    const std::int64_t persistent = end > l.first ? (end - 1 - l.first) / l.step + 1 : 0;
+    const double h = static_cast<double>(end - first - persistent) * memory_write_h_ +
+                     static_cast<double>(persistent) * write_h_;
+    return l.stall_h > 0.0 && persistent > 1 ? h + static_cast<double>(persistent - 1) * l.stall_h
+                                             : h;
   }
 
   double write_h_;
   double persist_h_;  // the persistent checkpoints' background persist
+  PersistOverlap overlap_;
   double memory_write_h_;
 };
 
@@ -111,17 +156,6 @@ void adopt(const sim::ConfigNode& section, CheckpointSpec& spec) {
             "policy 'multilevel' needs checkpoint.memory: the in-memory level between "
             "persistent checkpoints, e.g. {interval: 10min, write: 2s, load: 1min, copies: 2}");
   }
-  // Multi-level persists do not overlap: the next persistent write starts after the previous
-  // persist, as on any real system whose persist is shorter than the interval. (`auto`
-  // searches only the multiples of memory.interval longer than the persist.)
-  if (!spec.interval_auto && !(spec.persist_h < spec.interval_h)) {
-    throw sim::find_path(section, "persist")
-        ->error("checkpoint.persist (" + sim::human_duration(spec.persist_h) +
-                ") must be shorter than checkpoint.interval (" +
-                sim::human_duration(spec.interval_h) +
-                ") with checkpoint.memory: each persistent checkpoint finishes persisting "
-                "before the next one is written");
-  }
 }
 
 std::unique_ptr<const CheckpointPolicy> make(double work_h, const CheckpointSpec& spec) {
@@ -129,11 +163,16 @@ std::unique_ptr<const CheckpointPolicy> make(double work_h, const CheckpointSpec
 }
 
 std::string describe(const CheckpointSpec& spec) {
-  std::string out = spec.persist_h > 0.0
-                        ? " blocking + persist " + sim::human_duration(spec.persist_h) +
-                              " in the background (done before the next "
-                              "persistent write)\n"
-                        : " (blocking)\n";
+  std::string out = " (blocking)\n";
+  if (spec.persist_h > 0.0) {
+    out = " blocking + persist " + sim::human_duration(spec.persist_h) + " in the background (";
+    if (spec.interval_auto || spec.persist_h < spec.interval_h) {
+      out += "done before the next persistent write)\n";
+    } else {
+      out += spec.overlap == PersistOverlap::kStall ? "stall" : "skip to an in-memory one";
+      out += " when the next persistent one is due first)\n";
+    }
+  }
   const MemoryLevelSpec& m = *spec.memory;
   return out + "           in memory every " + sim::human_duration(m.interval_h) + ", write " +
          sim::human_duration(m.write_h) + ", on groups of " + std::to_string(m.copies) +

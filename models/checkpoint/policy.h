@@ -32,7 +32,8 @@ class CheckpointPolicy {
   // Progress between two boundaries (the in-memory interval when multi-level).
   double interval_h() const { return interval_h_; }
   bool multilevel() const { return ratio_ > 0; }
-  // Boundary m holds a persistent checkpoint (every boundary when single-level).
+  // Boundary m is on the persistent grid (every boundary when single-level). A multi-level
+  // stretch whose persists overlap may skip some (`overlap: skip`, multilevel.cpp).
   bool persistent(std::int64_t m) const { return ratio_ == 0 || m % ratio_ == 0; }
   // Progress at boundary m (0 = the start of the job).
   double position(std::int64_t m) const { return static_cast<double>(m) * interval_h_; }
