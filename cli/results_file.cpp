@@ -69,14 +69,16 @@ void append_breakdown_columns(sim::h5::Table& t, std::span<const PointResults> p
 }  // namespace
 
 PointWriter::PointWriter(sim::h5::Group& parent, const models::Scenario& scenario,
-                         std::size_t index, bool recovery_times)
+                         std::size_t index, bool recovery_times, std::size_t replications_hint,
+                         std::size_t recoveries_hint)
     : scenario_(&scenario), group_(parent.create_group(point_name(index))) {
   using E = sim::h5::Group::Element;
+  const std::size_t hint = replications_hint;
   const auto doubles = [&](Dataset& d, const char* name, std::string_view units) {
-    d = group_.create_growing(name, E::kFloat64, units);
+    d = group_.create_growing(name, E::kFloat64, units, hint);
   };
   const auto counts = [&](Dataset& d, const char* name, std::string_view units = "count") {
-    d = group_.create_growing(name, E::kInt64, units);
+    d = group_.create_growing(name, E::kInt64, units, hint);
   };
   doubles(wall_, "wall_h", "h");
   doubles(goodput_, "goodput", "1");
@@ -87,7 +89,9 @@ PointWriter::PointWriter(sim::h5::Group& parent, const models::Scenario& scenari
   if (scenario.restores_from_peers()) counts(fallbacks_, "fallbacks");
   // Every recovery of every replication, in replication order: replication i's are the
   // recoveries[i] values after those of replications 0 .. i-1.
-  if (recovery_times) doubles(recovery_h_, "recovery_h", "h");
+  if (recovery_times) {
+    recovery_h_ = group_.create_growing("recovery_h", E::kFloat64, "h", recoveries_hint);
+  }
   if (scenario.cluster.maintenance.every_h > 0.0) counts(planned_, "planned_interruptions");
   if (scenario.cluster.sdc) counts(sdc_, "sdc_detections");
   if (scenario.cluster.slow) {
@@ -95,13 +99,13 @@ PointWriter::PointWriter(sim::h5::Group& parent, const models::Scenario& scenari
     counts(evictions_, "evictions");
   }
   const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
-  buckets_ = group_.create_growing_matrix("buckets_h", models::kBucketCount, "h", names);
+  buckets_ = group_.create_growing_matrix("buckets_h", models::kBucketCount, "h", names, hint);
   if (const auto& causes = scenario.cluster.causes; !causes.empty()) {
     // [replications x causes] as doubles: the matrix writer's type; counts stay exact.
     std::vector<std::string> cause_names;
     for (const auto& c : causes) cause_names.push_back(c.name);
-    by_cause_ =
-        group_.create_growing_matrix("interruptions_by_cause", causes.size(), "count", cause_names);
+    by_cause_ = group_.create_growing_matrix("interruptions_by_cause", causes.size(), "count",
+                                             cause_names, hint);
   }
   // slots + spares + repairs (models/cost.h)
   if (models::priced(scenario)) doubles(cost_, "cost_usd", "USD");
@@ -174,7 +178,11 @@ void PointWriter::finish(std::span<const models::SweepParameter> parameters) {
 }
 
 void write_point_group(sim::h5::Group& parent, const PointResults& p) {
-  PointWriter writer(parent, *p.scenario, p.index, p.recovery_times);
+  std::size_t recoveries = 0;
+  for (const models::ReplicationResult& r : p.replications) recoveries += r.recovery_h.size();
+  // A hint of 0 means unknown: an empty point's datasets are sized for growth, harmlessly.
+  PointWriter writer(parent, *p.scenario, p.index, p.recovery_times, p.replications.size(),
+                     recoveries);
   writer.append(p.replications);
   writer.finish(p.parameters);
 }
@@ -283,12 +291,12 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
 }
 
 RunFileWriter::RunFileWriter(const std::string& path, const models::Scenario& scenario,
-                             bool recovery_times)
+                             bool recovery_times, std::size_t replications_hint)
     : out_(path) {
   file_.emplace(sim::h5::File::create(out_.temp_path().string()));
   root_.emplace(file_->root());
   points_.emplace(root_->create_group("points"));
-  point_.emplace(*points_, scenario, 0, recovery_times);
+  point_.emplace(*points_, scenario, 0, recovery_times, replications_hint);
 }
 
 void RunFileWriter::finish(std::uint64_t seed, std::int64_t replications, const PointResults& point,

@@ -66,10 +66,13 @@ std::string utc_now_iso8601();
 // datasets wall_h, goodput, interruptions, recoveries, unfinished, buckets_h, and as they
 // apply interruptions_by_cause, cost_usd, fallbacks (checkpointless), planned_interruptions,
 // sdc_detections, slow_episodes, evictions and recovery_h. It keeps no result between blocks.
+// The hints, the counts expected in the end if known (0: unknown), store few rows as one
+// uncompressed chunk, as a dataset written whole is (sim::h5::Group::create_growing).
 class PointWriter {
  public:
   PointWriter(sim::h5::Group& parent, const models::Scenario& scenario, std::size_t index,
-              bool recovery_times);
+              bool recovery_times, std::size_t replications_hint = 0,
+              std::size_t recoveries_hint = 0);
   void append(std::span<const models::ReplicationResult> block);
   // The group's attributes: the point's resolved settings and its swept values.
   void finish(std::span<const models::SweepParameter> parameters);
@@ -91,7 +94,8 @@ void write_point_group(sim::h5::Group& parent, const PointResults& p);
 // succeeds; destroyed before that, it removes the temporary file.
 class RunFileWriter {
  public:
-  RunFileWriter(const std::string& path, const models::Scenario& scenario, bool recovery_times);
+  RunFileWriter(const std::string& path, const models::Scenario& scenario, bool recovery_times,
+                std::size_t replications_hint = 0);
   void append(std::span<const models::ReplicationResult> block) { point_->append(block); }
   // `point.replications` is ignored (the blocks were appended); `replications` is their count.
   void finish(std::uint64_t seed, std::int64_t replications, const PointResults& point,

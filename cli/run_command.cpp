@@ -174,7 +174,11 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
   // Each block of replications goes to the file and the summary and is then freed: memory
   // holds one block and the summary's per-replication figures, whatever the count.
   std::optional<RunFileWriter> file;
-  if (write_output && group.is_root()) file.emplace(output, scenario, run.record_recoveries);
+  if (write_output && group.is_root()) {
+    // A fixed count is known: a small run's datasets are stored as before streaming.
+    file.emplace(output, scenario, run.record_recoveries,
+                 target ? 0 : static_cast<std::size_t>(info.replications));
+  }
   models::SummaryAccumulator accumulated(scenario);
   if (!target && group.is_root()) accumulated.reserve(static_cast<std::size_t>(info.replications));
   std::chrono::steady_clock::duration writing{};

@@ -535,19 +535,24 @@ void Group::write_matrix(const std::string& name, std::span<const double> row_ma
 
 namespace {
 
-// Unlimited rows, chunks of about kChunkBytes (whole rows), shuffle + deflate when available,
-// and Fletcher32 last, over the stored bytes, as create_dataset does for large datasets.
+// Unlimited rows, stored as create_dataset stores the rows expected (`rows_hint`, 0 if
+// unknown): one uncompressed chunk if they are few, else chunks of about kChunkBytes (whole
+// rows) with shuffle + deflate when available; Fletcher32 last, over the stored bytes.
 DatasetHandle create_growing_dataset(const Op& op, const std::string& name, hid_t file_type,
-                                     std::size_t cols, std::size_t element_bytes) {
+                                     std::size_t cols, std::size_t element_bytes,
+                                     std::size_t rows_hint) {
   const std::size_t width = std::max<std::size_t>(1, cols);
   const hsize_t dims[] = {0, width};
   const hsize_t max_dims[] = {H5S_UNLIMITED, width};
   const int rank = cols == 0 ? 1 : 2;
   const DataspaceHandle space(op(H5Screate_simple(rank, dims, max_dims)));
   PropertyListHandle dcpl(op(H5Pcreate(H5P_DATASET_CREATE)));
-  const hsize_t chunk[] = {std::max<hsize_t>(1, kChunkBytes / (element_bytes * width)), width};
+  const bool compress =
+      (rows_hint == 0 || rows_hint * width > kCompressAbove) && compression_available();
+  const hsize_t rows = compress ? kChunkBytes / (element_bytes * width) : rows_hint;
+  const hsize_t chunk[] = {std::max<hsize_t>(1, rows), width};
   op(H5Pset_chunk(dcpl.get(), rank, chunk));
-  if (compression_available()) {
+  if (compress) {
     op(H5Pset_shuffle(dcpl.get()));
     op(H5Pset_deflate(dcpl.get(), kDeflateLevel));
   }
@@ -560,19 +565,21 @@ DatasetHandle create_growing_dataset(const Op& op, const std::string& name, hid_
 }  // namespace
 
 GrowingDataset Group::create_growing(const std::string& name, Element element,
-                                     std::string_view units) {
+                                     std::string_view units, std::size_t rows_hint) {
   QuietErrors quiet;
   const Op op{id(), "create dataset '" + name + "'"};
   const bool integers = element == Element::kInt64;
-  DatasetHandle ds = create_growing_dataset(op, name, integers ? H5T_STD_I64LE : H5T_IEEE_F64LE, 0,
-                                            integers ? sizeof(std::int64_t) : sizeof(double));
+  DatasetHandle ds =
+      create_growing_dataset(op, name, integers ? H5T_STD_I64LE : H5T_IEEE_F64LE, 0,
+                             integers ? sizeof(std::int64_t) : sizeof(double), rows_hint);
   put_string_attribute(op, ds.get(), "units", units);
   return GrowingDataset(std::move(ds), name, 0, integers);
 }
 
 GrowingDataset Group::create_growing_matrix(const std::string& name, std::size_t cols,
                                             std::string_view units,
-                                            const std::vector<std::string>& column_names) {
+                                            const std::vector<std::string>& column_names,
+                                            std::size_t rows_hint) {
   QuietErrors quiet;
   const Op op{id(), "create matrix '" + name + "'"};
   if (cols == 0) op.fail("a growing matrix needs at least one column");
@@ -580,7 +587,8 @@ GrowingDataset Group::create_growing_matrix(const std::string& name, std::size_t
     op.fail(std::to_string(column_names.size()) + " column names for " + std::to_string(cols) +
             " columns");
   }
-  DatasetHandle ds = create_growing_dataset(op, name, H5T_IEEE_F64LE, cols, sizeof(double));
+  DatasetHandle ds =
+      create_growing_dataset(op, name, H5T_IEEE_F64LE, cols, sizeof(double), rows_hint);
   put_string_attribute(op, ds.get(), "units", units);
   put_string_array_attribute(op, ds.get(), "names", column_names);
   return GrowingDataset(std::move(ds), name, cols, false);

@@ -130,12 +130,16 @@ class Group {
                     const std::vector<std::string>& column_names);
   // Empty datasets that grow by rows: 1-D float64 or int64 with "units", or [rows x cols]
   // float64 with "units" and "names" like write_matrix. Their content reads back exactly as
-  // write / write_matrix of all the rows at once would have stored it.
+  // write / write_matrix of all the rows at once would have stored it. `rows_hint`, the rows
+  // expected in the end if known (0: unknown), picks the storage as write does: up to 4096
+  // elements one chunk, uncompressed; more (or unknown), compressed chunks of about 256 kB.
   enum class Element { kFloat64, kInt64 };
-  GrowingDataset create_growing(const std::string& name, Element element, std::string_view units);
+  GrowingDataset create_growing(const std::string& name, Element element, std::string_view units,
+                                std::size_t rows_hint = 0);
   GrowingDataset create_growing_matrix(const std::string& name, std::size_t cols,
                                        std::string_view units,
-                                       const std::vector<std::string>& column_names);
+                                       const std::vector<std::string>& column_names,
+                                       std::size_t rows_hint = 0);
   // One compound dataset (fields: float64 or fixed-length UTF-8 strings) plus a string-array
   // attribute "units" aligned with the fields, so h5py reads it as one numpy structured array.
   void write_table(const std::string& name, const Table& table);
