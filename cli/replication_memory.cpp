@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "models/cost.h"
 #include "models/replication_result.h"
 #include "sim/format.h"
 
@@ -27,7 +28,12 @@ std::string gigabytes(double bytes) {
 
 }  // namespace
 
-double replication_results_bytes(const models::Scenario& s, std::int64_t replications) {
+double replication_results_bytes(const models::Scenario& s, std::int64_t replications,
+                                 Holding holding) {
+  if (holding == Holding::kSummaryFigures) {
+    const double figures = models::priced(s) ? 4.0 : 3.0;
+    return 8.0 * (figures + 1.0) * static_cast<double>(replications);
+  }
   // Each cause's count is held in the result and again in the written dataset.
   const double causes = 2.0 * 8.0 * static_cast<double>(s.cluster.causes.size());
   const double per =
@@ -36,14 +42,16 @@ double replication_results_bytes(const models::Scenario& s, std::int64_t replica
 }
 
 void check_replications_fit(const std::string& command, const models::Scenario& s,
-                            std::int64_t replications, double memory_bytes) {
+                            std::int64_t replications, Holding holding, double memory_bytes) {
   if (memory_bytes <= 0.0) memory_bytes = physical_memory_bytes();
   if (memory_bytes <= 0.0) return;  // unknown: nothing to compare against
-  const double need = replication_results_bytes(s, replications);
+  const double need = replication_results_bytes(s, replications, holding);
   if (need <= memory_bytes) return;
   throw UsageError(command,
                    std::to_string(replications) + " replications need about " + gigabytes(need) +
-                       " of memory to hold their results until they are written (" +
+                       (holding == Holding::kSummaryFigures
+                            ? " of memory for the summary's figures of each ("
+                            : " of memory to hold their results until they are written (") +
                        std::to_string(static_cast<long long>(need / replications)) +
                        " bytes each), more than this machine's " + gigabytes(memory_bytes) +
                        "; use fewer replications, or --precision to stop as soon as "

@@ -31,17 +31,6 @@ std::string point_name(std::size_t i) {
 
 namespace {
 
-// Every recovery of every replication, in replication order: replication i's are the
-// recoveries[i] values after those of replications 0 .. i-1.
-void write_recovery_times(sim::h5::Group& group, std::span<const models::ReplicationResult> reps) {
-  std::size_t total = 0;
-  for (const auto& r : reps) total += r.recovery_h.size();
-  std::vector<double> flat;
-  flat.reserve(total);
-  for (const auto& r : reps) flat.insert(flat.end(), r.recovery_h.begin(), r.recovery_h.end());
-  group.write("recovery_h", flat, "h");
-}
-
 // Mean hours per badput bucket and mean interruptions per failure cause, after the original
 // columns so that notebooks indexing those by position keep working. Causes are the union over
 // the points in first-seen order (NaN where a point lacks one), so a sweep whose points name
@@ -79,77 +68,123 @@ void append_breakdown_columns(sim::h5::Table& t, std::span<const PointResults> p
 
 }  // namespace
 
-void write_point_group(sim::h5::Group& parent, const PointResults& p) {
-  auto group = parent.create_group(point_name(p.index));
-  const auto& reps = p.replications;
-  const std::size_t n = reps.size();
-  std::vector<double> wall(n), goodput(n), buckets(n * models::kBucketCount), cost;
-  std::vector<std::int64_t> interruptions(n), recoveries(n), fallbacks(n), planned(n), sdc(n),
-      unfinished(n), slow(n), evictions(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    wall[i] = reps[i].wall_h;
-    goodput[i] = reps[i].goodput;
-    interruptions[i] = reps[i].interruptions;
-    recoveries[i] = reps[i].recoveries;
-    fallbacks[i] = reps[i].fallbacks;
-    planned[i] = reps[i].planned_interruptions;
-    sdc[i] = reps[i].sdc_detections;
-    unfinished[i] = reps[i].unfinished ? 1 : 0;
-    slow[i] = reps[i].slow_episodes;
-    evictions[i] = reps[i].evictions;
-    for (std::size_t b = 0; b < models::kBucketCount; ++b) {
-      buckets[i * models::kBucketCount + b] = reps[i].buckets_h[b];
-    }
-  }
-  group.write("wall_h", wall, "h");
-  group.write("goodput", goodput, "1");
-  group.write("interruptions", interruptions, "count");
-  group.write("recoveries", recoveries, "count");
+PointWriter::PointWriter(sim::h5::Group& parent, const models::Scenario& scenario,
+                         std::size_t index, bool recovery_times, std::size_t replications_hint,
+                         std::size_t recoveries_hint)
+    : scenario_(&scenario), group_(parent.create_group(point_name(index))) {
+  using E = sim::h5::Group::Element;
+  const std::size_t hint = replications_hint;
+  const auto doubles = [&](Dataset& d, const char* name, std::string_view units) {
+    d = group_.create_growing(name, E::kFloat64, units, hint);
+  };
+  const auto counts = [&](Dataset& d, const char* name, std::string_view units = "count") {
+    d = group_.create_growing(name, E::kInt64, units, hint);
+  };
+  doubles(wall_, "wall_h", "h");
+  doubles(goodput_, "goodput", "1");
+  counts(interruptions_, "interruptions");
+  counts(recoveries_, "recoveries");
   // 1 where the replication hit montecarlo.max_wall_factor: its figures are censored there.
-  group.write("unfinished", unfinished, "1");
-  if (p.scenario->restores_from_peers()) {
-    group.write("fallbacks", fallbacks, "count");
+  counts(unfinished_, "unfinished", "1");
+  if (scenario.restores_from_peers()) counts(fallbacks_, "fallbacks");
+  // Every recovery of every replication, in replication order: replication i's are the
+  // recoveries[i] values after those of replications 0 .. i-1.
+  if (recovery_times) {
+    recovery_h_ = group_.create_growing("recovery_h", E::kFloat64, "h", recoveries_hint);
   }
-  if (p.recovery_times) write_recovery_times(group, reps);
-  if (p.scenario->cluster.maintenance.every_h > 0.0) {
-    group.write("planned_interruptions", planned, "count");
-  }
-  if (p.scenario->cluster.sdc) group.write("sdc_detections", sdc, "count");
-  if (p.scenario->cluster.slow) {
-    group.write("slow_episodes", slow, "count");
-    group.write("evictions", evictions, "count");
+  if (scenario.cluster.maintenance.every_h > 0.0) counts(planned_, "planned_interruptions");
+  if (scenario.cluster.sdc) counts(sdc_, "sdc_detections");
+  if (scenario.cluster.slow) {
+    counts(slow_, "slow_episodes");
+    counts(evictions_, "evictions");
   }
   const std::vector<std::string> names(models::kBucketNames.begin(), models::kBucketNames.end());
-  group.write_matrix("buckets_h", buckets, n, models::kBucketCount, "h", names);
-  if (const auto& causes = p.scenario->cluster.causes; !causes.empty()) {
+  buckets_ = group_.create_growing_matrix("buckets_h", models::kBucketCount, "h", names, hint);
+  if (const auto& causes = scenario.cluster.causes; !causes.empty()) {
     // [replications x causes] as doubles: the matrix writer's type; counts stay exact.
-    std::vector<double> by_cause(n * causes.size());
     std::vector<std::string> cause_names;
     for (const auto& c : causes) cause_names.push_back(c.name);
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t c = 0; c < causes.size(); ++c) {
-        by_cause[i * causes.size() + c] = static_cast<double>(reps[i].interruptions_by_cause[c]);
+    by_cause_ = group_.create_growing_matrix("interruptions_by_cause", causes.size(), "count",
+                                             cause_names, hint);
+  }
+  // slots + spares + repairs (models/cost.h)
+  if (models::priced(scenario)) doubles(cost_, "cost_usd", "USD");
+}
+
+namespace {
+
+// One field of every replication of a block, as the dataset's element type.
+template <typename T, typename Field>
+std::vector<T> column(std::span<const models::ReplicationResult> block, Field field) {
+  std::vector<T> out(block.size());
+  for (std::size_t i = 0; i < block.size(); ++i) out[i] = static_cast<T>(field(block[i]));
+  return out;
+}
+
+}  // namespace
+
+void PointWriter::append(std::span<const models::ReplicationResult> block) {
+  using R = models::ReplicationResult;
+  const auto put = [&](Dataset& d, auto field) {
+    if (d) d->append(column<std::int64_t>(block, field));
+  };
+  wall_->append(column<double>(block, [](const R& r) { return r.wall_h; }));
+  goodput_->append(column<double>(block, [](const R& r) { return r.goodput; }));
+  put(interruptions_, [](const R& r) { return r.interruptions; });
+  put(recoveries_, [](const R& r) { return r.recoveries; });
+  put(unfinished_, [](const R& r) { return r.unfinished ? 1 : 0; });
+  put(fallbacks_, [](const R& r) { return r.fallbacks; });
+  if (recovery_h_) {
+    std::vector<double> flat;
+    for (const R& r : block) flat.insert(flat.end(), r.recovery_h.begin(), r.recovery_h.end());
+    recovery_h_->append(flat);
+  }
+  put(planned_, [](const R& r) { return r.planned_interruptions; });
+  put(sdc_, [](const R& r) { return r.sdc_detections; });
+  put(slow_, [](const R& r) { return r.slow_episodes; });
+  put(evictions_, [](const R& r) { return r.evictions; });
+  std::vector<double> buckets;
+  buckets.reserve(block.size() * models::kBucketCount);
+  for (const R& r : block) buckets.insert(buckets.end(), r.buckets_h.begin(), r.buckets_h.end());
+  buckets_->append(buckets);
+  if (by_cause_) {
+    const std::size_t causes = scenario_->cluster.causes.size();
+    std::vector<double> by_cause(block.size() * causes);
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      for (std::size_t c = 0; c < causes; ++c) {
+        by_cause[i * causes + c] = static_cast<double>(block[i].interruptions_by_cause[c]);
       }
     }
-    group.write_matrix("interruptions_by_cause", by_cause, n, causes.size(), "count", cause_names);
+    by_cause_->append(by_cause);
   }
-  if (models::priced(*p.scenario)) {  // slots + spares + repairs (models/cost.h)
-    cost.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      cost[i] = models::replication_cost_usd(*p.scenario, reps[i]);
-    group.write("cost_usd", cost, "USD");
+  if (cost_) {
+    cost_->append(column<double>(
+        block, [&](const R& r) { return models::replication_cost_usd(*scenario_, r); }));
   }
-  group.set_attribute("nodes", p.scenario->cluster.nodes);
-  group.set_attribute("spares", p.scenario->cluster.spares);
-  group.set_attribute("node_mtbf_h", p.scenario->cluster.failure.node_mtbf_h);
-  group.set_attribute("checkpoint_interval_h", p.scenario->checkpoint.interval_h);
-  group.set_attribute("work_h", p.scenario->job.work_h);
-  group.set_attribute("wall_cap_h",
-                      p.scenario->job.work_h * p.scenario->montecarlo.max_wall_factor);
-  for (const models::SweepParameter& param : p.parameters) {
-    std::visit([&](const auto& v) { group.set_attribute(param.name, v); }, param.value);
-    if (!param.units.empty()) group.set_attribute(param.name + ".units", param.units);
+}
+
+void PointWriter::finish(std::span<const models::SweepParameter> parameters) {
+  const models::Scenario& s = *scenario_;
+  group_.set_attribute("nodes", s.cluster.nodes);
+  group_.set_attribute("spares", s.cluster.spares);
+  group_.set_attribute("node_mtbf_h", s.cluster.failure.node_mtbf_h);
+  group_.set_attribute("checkpoint_interval_h", s.checkpoint.interval_h);
+  group_.set_attribute("work_h", s.job.work_h);
+  group_.set_attribute("wall_cap_h", s.job.work_h * s.montecarlo.max_wall_factor);
+  for (const models::SweepParameter& param : parameters) {
+    std::visit([&](const auto& v) { group_.set_attribute(param.name, v); }, param.value);
+    if (!param.units.empty()) group_.set_attribute(param.name + ".units", param.units);
   }
+}
+
+void write_point_group(sim::h5::Group& parent, const PointResults& p) {
+  std::size_t recoveries = 0;
+  for (const models::ReplicationResult& r : p.replications) recoveries += r.recovery_h.size();
+  // A hint of 0 means unknown: an empty point's datasets are sized for growth, harmlessly.
+  PointWriter writer(parent, *p.scenario, p.index, p.recovery_times, p.replications.size(),
+                     recoveries);
+  writer.append(p.replications);
+  writer.finish(p.parameters);
 }
 
 sim::h5::Table summary_table(std::span<const PointResults> points) {
@@ -255,37 +290,46 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
   return t;
 }
 
-void write_results_file(const std::string& path, const models::Scenario& base, std::uint64_t seed,
-                        std::span<const PointResults> points, const RunRecord& record) {
-  sim::AtomicFile out(path);
-  {
-    auto file = sim::h5::File::create(out.temp_path().string());
-    auto root = file.root();
-    root.set_attribute("goodsim_version", std::string_view(kVersion));
-    root.set_attribute("commit", std::string_view(kCommit));
-    root.set_attribute("scenario", std::string_view(record.scenario_yaml));
-    root.set_attribute("command_line", std::string_view(record.command_line));
-    root.set_attribute("threads", static_cast<std::int64_t>(record.threads));
-    root.set_attribute("ranks", static_cast<std::int64_t>(record.ranks));
-    root.set_attribute("scenario_file", std::string_view(base.source_file));
-    root.set_attribute("seed", static_cast<std::int64_t>(seed));
-    if (!points.empty()) root.set_attribute("replications", points.front().replications.size());
-    root.set_attribute("created", std::string_view(utc_now_iso8601()));
-    if (const auto& p = record.precision) {
-      root.set_attribute("precision_of", std::string_view(p->metric));
-      root.set_attribute("precision_target", p->target);
-      root.set_attribute("precision_half_width", p->achieved);
-      root.set_attribute("precision_reached", std::int64_t{p->reached ? 1 : 0});
-      root.set_attribute("estimator", std::string_view(p->estimator));
-      root.set_attribute("estimate_mean", p->mean);
-      root.set_attribute("estimate_std_error", p->std_error);
-    }
-    auto groups = root.create_group("points");
-    for (const PointResults& p : points) write_point_group(groups, p);
-    root.write_table("summary", summary_table(points));
-    file.flush();
+RunFileWriter::RunFileWriter(const std::string& path, const models::Scenario& scenario,
+                             bool recovery_times, std::size_t replications_hint)
+    : out_(path) {
+  file_.emplace(sim::h5::File::create(out_.temp_path().string()));
+  root_.emplace(file_->root());
+  points_.emplace(root_->create_group("points"));
+  point_.emplace(*points_, scenario, 0, recovery_times, replications_hint);
+}
+
+void RunFileWriter::finish(std::uint64_t seed, std::int64_t replications, const PointResults& point,
+                           const RunRecord& record) {
+  sim::h5::Group& root = *root_;
+  root.set_attribute("goodsim_version", std::string_view(kVersion));
+  root.set_attribute("commit", std::string_view(kCommit));
+  root.set_attribute("scenario", std::string_view(record.scenario_yaml));
+  root.set_attribute("command_line", std::string_view(record.command_line));
+  root.set_attribute("threads", static_cast<std::int64_t>(record.threads));
+  root.set_attribute("ranks", static_cast<std::int64_t>(record.ranks));
+  root.set_attribute("scenario_file", std::string_view(point.scenario->source_file));
+  root.set_attribute("seed", static_cast<std::int64_t>(seed));
+  root.set_attribute("replications", replications);
+  root.set_attribute("created", std::string_view(utc_now_iso8601()));
+  if (const auto& p = record.precision) {
+    root.set_attribute("precision_of", std::string_view(p->metric));
+    root.set_attribute("precision_target", p->target);
+    root.set_attribute("precision_half_width", p->achieved);
+    root.set_attribute("precision_reached", std::int64_t{p->reached ? 1 : 0});
+    root.set_attribute("estimator", std::string_view(p->estimator));
+    root.set_attribute("estimate_mean", p->mean);
+    root.set_attribute("estimate_std_error", p->std_error);
   }
-  out.commit();
+  point_->finish(point.parameters);
+  root.write_table("summary", summary_table(std::span(&point, 1)));
+  // Every handle of the file is closed before the rename, so the close reports a failed
+  // final flush (a full disk) instead of the rename publishing a torn file.
+  point_.reset();
+  points_.reset();
+  root_.reset();
+  file_->close();
+  out_.commit();
 }
 
 }  // namespace goodsim::cli

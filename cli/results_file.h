@@ -11,6 +11,7 @@
 #include "models/replication_result.h"
 #include "models/scenario.h"
 #include "models/sweep.h"
+#include "sim/atomic_file.h"
 #include "sim/hdf5.h"
 
 namespace goodsim::cli {
@@ -57,17 +58,57 @@ struct RunRecord {
   int ranks = 1;  // MPI ranks (sim/process_group.h)
 };
 
-// One file with every point; `goodsim run` writes its single point as /points/000000.
-void write_results_file(const std::string& path, const models::Scenario& base, std::uint64_t seed,
-                        std::span<const PointResults> points, const RunRecord& record);
-
 // The pieces, for goodsim sweep (cli/sweep.cpp), which writes points one at a time.
 std::string point_name(std::size_t index);  // "000042"
 std::string utc_now_iso8601();
-// Creates parent/<point_name(p.index)> with the per-replication datasets and attributes:
-// wall_h, goodput, interruptions, recoveries, unfinished, buckets_h, and as they apply
-// interruptions_by_cause, cost_usd, fallbacks (checkpointless) and recovery_h.
+
+// One point's group, parent/<point_name(index)>, written block by block: the per-replication
+// datasets wall_h, goodput, interruptions, recoveries, unfinished, buckets_h, and as they
+// apply interruptions_by_cause, cost_usd, fallbacks (checkpointless), planned_interruptions,
+// sdc_detections, slow_episodes, evictions and recovery_h. It keeps no result between blocks.
+// The hints, the counts expected in the end if known (0: unknown), store few rows as one
+// uncompressed chunk, as a dataset written whole is (sim::h5::Group::create_growing).
+class PointWriter {
+ public:
+  PointWriter(sim::h5::Group& parent, const models::Scenario& scenario, std::size_t index,
+              bool recovery_times, std::size_t replications_hint = 0,
+              std::size_t recoveries_hint = 0);
+  void append(std::span<const models::ReplicationResult> block);
+  // The group's attributes: the point's resolved settings and its swept values.
+  void finish(std::span<const models::SweepParameter> parameters);
+
+ private:
+  using Dataset = std::optional<sim::h5::GrowingDataset>;
+  const models::Scenario* scenario_;
+  sim::h5::Group group_;
+  Dataset wall_, goodput_, interruptions_, recoveries_, unfinished_, fallbacks_, recovery_h_,
+      planned_, sdc_, slow_, evictions_, buckets_, by_cause_, cost_;
+};
+
+// All of a point at once, as a PointWriter given p.replications as one block.
 void write_point_group(sim::h5::Group& parent, const PointResults& p);
+
+// `goodsim run`'s file, written while the run goes on: blocks of replications are appended to
+// /points/000000 as they come, and finish adds the attributes and /summary. The file is written
+// under a temporary name (sim::AtomicFile) and appears under `path` only when finish
+// succeeds; destroyed before that, it removes the temporary file.
+class RunFileWriter {
+ public:
+  RunFileWriter(const std::string& path, const models::Scenario& scenario, bool recovery_times,
+                std::size_t replications_hint = 0);
+  void append(std::span<const models::ReplicationResult> block) { point_->append(block); }
+  // `point.replications` is ignored (the blocks were appended); `replications` is their count.
+  void finish(std::uint64_t seed, std::int64_t replications, const PointResults& point,
+              const RunRecord& record);
+
+ private:
+  sim::AtomicFile out_;
+  std::optional<sim::h5::File> file_;
+  std::optional<sim::h5::Group> root_;
+  std::optional<sim::h5::Group> points_;
+  std::optional<PointWriter> point_;
+};
+
 // One row per point: point name, swept parameters (numbers as float64, else strings; units
 // "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost,
 // recoveries and fallbacks per run, the recovery time's P50 and P95 (NaN if not recorded),

@@ -68,8 +68,7 @@ std::string scenario_as_run(sim::ConfigNode root, const models::Scenario& s, con
 }
 
 // What the report and the file say of a run to precision: the estimator's mean and error.
-PrecisionInfo precision_info(const models::Scenario& scenario, const models::PrecisionTarget& t,
-                             const models::PrecisionRun& p) {
+PrecisionInfo precision_info(const models::PrecisionTarget& t, const models::PrecisionRun& p) {
   PrecisionInfo info;
   info.target = t;
   info.achieved = p.half_width;
@@ -79,10 +78,8 @@ PrecisionInfo precision_info(const models::Scenario& scenario, const models::Pre
     info.std_error = p.controlled->std_error;
     info.variance_ratio = p.controlled->variance_ratio;
   } else {
-    const sim::SampleSummary plain =
-        sim::summarize_mean(models::metric_values(scenario, t.metric, p.results));
-    info.mean = plain.mean;
-    info.std_error = plain.std_error;
+    info.mean = p.plain.mean;
+    info.std_error = p.plain.std_error;
   }
   return info;
 }
@@ -144,7 +141,8 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
   }
 
   if (!target) {
-    check_replications_fit("run", scenario, a.replications_or(scenario.montecarlo.replications));
+    check_replications_fit("run", scenario, a.replications_or(scenario.montecarlo.replications),
+                           Holding::kSummaryFigures);
   }
   if (write_output && group.is_root()) {
     // What killed runs left behind; only now, so a rejected run changes nothing.
@@ -173,32 +171,52 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
   run.stop = &stop;
   run.group = &group;
 
+  // Each block of replications goes to the file and the summary and is then freed: memory
+  // holds one block and the summary's per-replication figures, whatever the count.
+  std::optional<RunFileWriter> file;
+  if (write_output && group.is_root()) {
+    // A fixed count is known: a small run's datasets are stored as before streaming.
+    file.emplace(output, scenario, run.record_recoveries,
+                 target ? 0 : static_cast<std::size_t>(info.replications));
+  }
+  models::SummaryAccumulator accumulated(scenario);
+  if (!target && group.is_root()) accumulated.reserve(static_cast<std::size_t>(info.replications));
+  std::chrono::steady_clock::duration writing{};
+  const models::BlockSink sink = [&](std::span<const models::ReplicationResult> block) {
+    if (!group.is_root()) return;  // a run to precision hands every rank its blocks
+    const auto began = std::chrono::steady_clock::now();
+    if (file) file->append(block);
+    accumulated.add(block);
+    writing += std::chrono::steady_clock::now() - began;
+  };
+
   const auto start = std::chrono::steady_clock::now();
-  std::vector<models::ReplicationResult> results;
   try {
     if (target) {
-      models::PrecisionRun p = models::run_to_precision(scenario, run, *target);
-      info.precision = precision_info(scenario, *target, p);
-      results = std::move(p.results);
-      info.replications = static_cast<std::int64_t>(results.size());
+      const models::PrecisionRun p = models::run_to_precision(scenario, run, *target, sink);
+      info.precision = precision_info(*target, p);
+      info.replications = p.replications;
     } else {
-      results = models::run_replications(scenario, run);
+      models::stream_replications(scenario, run, sink);
     }
   } catch (const sim::Interrupted&) {
     throw sim::Interrupted(write_output ? "nothing was written ('" + output +
                                               "' appears only when a run completes)"
                                         : "stopped before the summary");
   }
-  info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const models::RunSummary summary = models::summarize(scenario, results);
-
-  PointResults point{&scenario, results, &summary};
-  point.recovery_times = run.record_recoveries;
+  // The simulation's time, as before streaming: writing the blocks is not counted.
+  info.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start - writing).count();
   if (!group.is_root()) return 0;  // the root writes and prints
+  const models::RunSummary summary = accumulated.result();
+  PointResults point{&scenario, {}, &summary};
+  point.recovery_times = run.record_recoveries;
   if (write_output) {
-    RunRecord record{
-        scenario_as_run(root, scenario, info), command_line("run", args), info.threads, {},
-        info.ranks};
+    RunRecord record{scenario_as_run(root, scenario, info),
+                     command_line("run", args),
+                     info.threads,
+                     {},
+                     info.ranks};
     if (const auto& p = info.precision) {
       record.precision = PrecisionRecord{std::string(models::to_string(p->target.metric)),
                                          p->target.half_width,
@@ -208,7 +226,7 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
                                          p->mean,
                                          p->std_error};
     }
-    write_results_file(output, scenario, info.seed, std::span(&point, 1), record);
+    file->finish(info.seed, info.replications, point, record);
   }
   if (summary.unfinished > 0) {  // also on stderr, for scripts that keep only stdout
     std::cerr << "goodsim run: warning: "

@@ -288,7 +288,8 @@ int sweep_command(const std::vector<std::string>& args, const sim::ProcessGroup&
     options.precision = target;
     options.replications = 0;
   }
-  if (!options.precision) check_replications_fit("sweep", base, options.replications);
+  if (!options.precision)
+    check_replications_fit("sweep", base, options.replications, Holding::kWholeResults);
   sim::ConfigNode as_run = root;  // each point's `auto` interval: its checkpoint_interval_h
   set_montecarlo_as_run(as_run, options.seed,
                         options.precision ? std::nullopt : std::optional(options.replications));

@@ -1,5 +1,6 @@
 #include "models/monte_carlo.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/replication.h"
@@ -43,22 +44,56 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   return results;
 }
 
+void stream_replications(const Scenario& scenario, const RunOptions& options, const BlockSink& sink,
+                         std::int64_t block_size) {
+  const bool ranks = options.group != nullptr && options.group->size() > 1;
+  for (std::int64_t done = 0; done < options.replications; done += block_size) {
+    RunOptions block = options;
+    block.first_replication = options.first_replication + done;
+    block.replications = std::min(block_size, options.replications - done);
+    // Progress after each block, not within it: parallel_for's progress polling would hold
+    // every block until its next 5-ms tick.
+    block.progress = {};
+    std::vector<ReplicationResult> results;
+    if (ranks) {
+      const sim::ProcessGroup& group = *options.group;
+      const auto n = static_cast<std::size_t>(block.replications);
+      const sim::Slice mine = sim::slice_of(n, group.rank(), group.size());
+      RunOptions local = block;
+      local.group = nullptr;
+      local.first_replication = block.first_replication + static_cast<std::int64_t>(mine.begin);
+      local.replications = static_cast<std::int64_t>(mine.end - mine.begin);
+      results = gather_results(group, run_replications(scenario, local));
+    } else {
+      results = run_replications(scenario, block);
+    }
+    if (!ranks || options.group->is_root()) sink(results);
+    if (options.progress) {
+      options.progress(static_cast<std::size_t>(done + block.replications),
+                       static_cast<std::size_t>(options.replications));
+    }
+  }
+}
+
 double paid_node_hours(const Scenario& scenario, const ReplicationResult& r) {
   return static_cast<double>(scenario.cluster.nodes + scenario.held_spares()) * r.wall_h;
 }
 
 RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult> results) {
-  RunSummary out;
-  const std::size_t n = results.size();
-  std::vector<double> goodput(n), wall(n), interruptions(n), cost(n);
-  CostBreakdown cost_sum;
-  std::vector<double> recovery_h;
-  bool recorded = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    const ReplicationResult& r = results[i];
-    goodput[i] = r.goodput;
-    wall[i] = r.wall_h;
-    interruptions[i] = static_cast<double>(r.interruptions);
+  SummaryAccumulator sum(scenario);
+  sum.add(results);
+  return sum.result();
+}
+
+SummaryAccumulator::SummaryAccumulator(const Scenario& scenario) : scenario_(&scenario) {}
+
+void SummaryAccumulator::add(std::span<const ReplicationResult> results) {
+  const bool is_priced = priced(*scenario_);
+  RunSummary& out = sums_;
+  for (const ReplicationResult& r : results) {
+    goodput_.push_back(r.goodput);
+    wall_.push_back(r.wall_h);
+    interruptions_.push_back(static_cast<double>(r.interruptions));
     for (std::size_t b = 0; b < kBucketCount; ++b) out.bucket_mean_h[b] += r.buckets_h[b];
     out.events += r.events;
     out.unfinished += r.unfinished ? 1 : 0;
@@ -70,20 +105,33 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
     out.evictions_mean += static_cast<double>(r.evictions);
     out.peer_recoveries_mean += static_cast<double>(r.peer_recoveries);
     out.fallbacks_mean += static_cast<double>(r.fallbacks);
-    recorded |= !r.recovery_h.empty();
-    recovery_h.insert(recovery_h.end(), r.recovery_h.begin(), r.recovery_h.end());
+    recorded_ |= !r.recovery_h.empty();
+    recovery_h_.insert(recovery_h_.end(), r.recovery_h.begin(), r.recovery_h.end());
     out.interruptions_by_cause_mean.resize(r.interruptions_by_cause.size());
     for (std::size_t c = 0; c < r.interruptions_by_cause.size(); ++c) {
       out.interruptions_by_cause_mean[c] += static_cast<double>(r.interruptions_by_cause[c]);
     }
-    if (priced(scenario)) {
-      const CostBreakdown c = replication_cost(scenario, r);
-      cost[i] = c.total();
-      cost_sum.slots_usd += c.slots_usd;
-      cost_sum.spares_usd += c.spares_usd;
-      cost_sum.repairs_usd += c.repairs_usd;
+    if (is_priced) {
+      const CostBreakdown c = replication_cost(*scenario_, r);
+      cost_.push_back(c.total());
+      cost_sum_.slots_usd += c.slots_usd;
+      cost_sum_.spares_usd += c.spares_usd;
+      cost_sum_.repairs_usd += c.repairs_usd;
     }
   }
+}
+
+void SummaryAccumulator::reserve(std::size_t replications) {
+  for (std::vector<double>* column : {&goodput_, &wall_, &interruptions_}) {
+    column->reserve(replications);
+  }
+  if (priced(*scenario_)) cost_.reserve(replications);
+}
+
+RunSummary SummaryAccumulator::result() const {
+  const Scenario& scenario = *scenario_;
+  RunSummary out = sums_;
+  const std::size_t n = wall_.size();
   if (n > 0) {
     for (double& b : out.bucket_mean_h) b /= static_cast<double>(n);
     for (double& c : out.interruptions_by_cause_mean) c /= static_cast<double>(n);
@@ -93,15 +141,15 @@ RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult
       *m /= static_cast<double>(n);
     }
   }
-  if (recorded) out.recovery_h = sim::summarize(recovery_h);
-  out.goodput = sim::summarize(goodput);
-  out.wall_h = sim::summarize(wall);
-  out.interruptions = sim::summarize(interruptions);
+  if (recorded_) out.recovery_h = sim::summarize(recovery_h_);
+  out.goodput = sim::summarize(goodput_);
+  out.wall_h = sim::summarize(wall_);
+  out.interruptions = sim::summarize(interruptions_);
   if (priced(scenario)) {
-    out.cost_usd = sim::summarize(cost);
+    out.cost_usd = sim::summarize(cost_);
     const double reps = n > 0 ? static_cast<double>(n) : 1.0;
-    out.cost_mean = CostBreakdown{cost_sum.slots_usd / reps, cost_sum.spares_usd / reps,
-                                  cost_sum.repairs_usd / reps};
+    out.cost_mean = CostBreakdown{cost_sum_.slots_usd / reps, cost_sum_.spares_usd / reps,
+                                  cost_sum_.repairs_usd / reps};
     out.usd_per_productive_gpu_hour = out.cost_usd->mean / productive_gpu_hours(scenario);
   }
   return out;

@@ -2,6 +2,7 @@
 // Runs a scenario's replications and condenses them into the figures users read.
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -40,6 +41,21 @@ struct RunOptions {
 std::vector<ReplicationResult> run_replications(const Scenario& scenario,
                                                 const RunOptions& options);
 
+// Replications per block of stream_replications. Fixed, so that the blocks, and everything
+// made from them, are the same for any --threads and any number of ranks. 4096 results are
+// about 2.7 MB: large enough that a block keeps the threads busy, small against any memory.
+inline constexpr std::int64_t kStreamBlock = 4096;
+
+// Receives the replications of a run block by block, in replication order.
+using BlockSink = std::function<void(std::span<const ReplicationResult> block)>;
+
+// The replications of run_replications, handed to `sink` one block of `block_size` at a time,
+// in order; each block is freed before the next one is simulated, so memory holds one block
+// whatever the count. With options.group, each block is sliced over the ranks and gathered on
+// the root: only the root's sink is called. options.progress is called after each block.
+void stream_replications(const Scenario& scenario, const RunOptions& options, const BlockSink& sink,
+                         std::int64_t block_size = kStreamBlock);
+
 // Paid node-hours of one replication: job slots plus hot spares, for the whole wall time.
 double paid_node_hours(const Scenario& scenario, const ReplicationResult& r);
 
@@ -69,5 +85,25 @@ struct RunSummary {
 };
 
 RunSummary summarize(const Scenario& scenario, std::span<const ReplicationResult> results);
+
+// summarize, fed block by block (same figures, bit for bit, as summarize over all the blocks
+// in order). Its means are running sums; the standard errors and percentiles need every value,
+// so it keeps the goodput, wall time, interruptions and (priced) cost of each replication:
+// 24 to 32 bytes per replication, plus every recovery time when they are recorded.
+class SummaryAccumulator {
+ public:
+  explicit SummaryAccumulator(const Scenario& scenario);
+  void add(std::span<const ReplicationResult> results);
+  void reserve(std::size_t replications);  // a known count: no growth slack in the columns
+  RunSummary result() const;
+  std::size_t count() const { return wall_.size(); }
+
+ private:
+  const Scenario* scenario_;
+  RunSummary sums_;
+  CostBreakdown cost_sum_;
+  bool recorded_ = false;
+  std::vector<double> goodput_, wall_, interruptions_, cost_, recovery_h_;
+};
 
 }  // namespace goodsim::models

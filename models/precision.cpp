@@ -106,44 +106,61 @@ std::vector<ControlValues> control_values_block(const Scenario& scenario, const 
 }
 
 PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& options,
-                              const PrecisionTarget& target) {
+                              const PrecisionTarget& target, const BlockSink& sink) {
   check_target(scenario, target);
   PrecisionRun out;
   const std::int64_t cap = target.max_replications;
   const bool control = target.estimator == Estimator::kControl;
   ControlAccumulator controls(control ? control_expectations(scenario) : ControlValues{});
+  std::vector<double> metric;  // of every replication so far: the half-width needs them all
   for (;;) {
-    const auto done = static_cast<std::int64_t>(out.results.size());
+    const auto done = static_cast<std::int64_t>(metric.size());
     RunOptions block = options;
     block.first_replication = done;
     block.replications = std::min(kPrecisionBlock, cap - done);
     // Progress after each block, not within it: parallel_for's progress polling would hold
     // every block until its next 5-ms tick, most of a short block's time.
     block.progress = {};
-    std::vector<ReplicationResult> results = run_replications(scenario, block);
-    out.results.insert(out.results.end(), std::make_move_iterator(results.begin()),
-                       std::make_move_iterator(results.end()));
+    {
+      const std::vector<ReplicationResult> results = run_replications(scenario, block);
+      for (const ReplicationResult& r : results) {
+        metric.push_back(metric_value(scenario, target.metric, r));
+      }
+      sink(results);
+    }
     if (control) {
       const std::vector<ControlValues> counts = control_values_block(scenario, block);
       for (std::size_t i = 0; i < counts.size(); ++i) {
-        const auto index = static_cast<std::size_t>(done) + i;
-        controls.add(metric_value(scenario, target.metric, out.results[index]), counts[i]);
+        controls.add(metric[static_cast<std::size_t>(done) + i], counts[i]);
       }
     }
-    const auto n = static_cast<std::int64_t>(out.results.size());
+    const auto n = static_cast<std::int64_t>(metric.size());
     if (options.progress) {
       options.progress(static_cast<std::size_t>(n), static_cast<std::size_t>(cap));
     }
     if (n < target.min_replications && n < cap) continue;
+    // The same interval, bit for bit, as the summary prints: the run stops on what users read.
+    out.plain = sim::summarize_mean(metric);
     if (control) {
       out.controlled = controls.result();
       out.half_width = out.controlled->ci95;
     } else {
-      out.half_width = metric_half_width(scenario, target.metric, out.results);
+      out.half_width = out.plain.ci95;
     }
+    out.replications = n;
     out.reached = out.half_width <= target.half_width;
     if (out.reached || n >= cap) return out;
   }
+}
+
+PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& options,
+                              const PrecisionTarget& target) {
+  std::vector<ReplicationResult> all;
+  PrecisionRun out = run_to_precision(
+      scenario, options, target,
+      [&all](std::span<const ReplicationResult> b) { all.insert(all.end(), b.begin(), b.end()); });
+  out.results = std::move(all);
+  return out;
 }
 
 }  // namespace goodsim::models

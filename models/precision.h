@@ -44,7 +44,9 @@ struct PrecisionTarget {
 };
 
 struct PrecisionRun {
-  std::vector<ReplicationResult> results;  // replications 0 .. n-1, in order
+  std::vector<ReplicationResult> results;  // replications 0 .. n-1, in order (not streamed)
+  std::int64_t replications = 0;           // how many ran
+  sim::SampleSummary plain;                // summarize_mean of the metric over all of them
   double half_width = 0.0;                 // achieved, over all of `results`
   bool reached = false;                    // false: max_replications ran out first
   // With Estimator::kControl: the controlled mean, whose ci95 is `half_width`.
@@ -76,5 +78,11 @@ std::vector<ControlValues> control_values_block(const Scenario& scenario, const 
 // false).
 PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& options,
                               const PrecisionTarget& target);
+
+// The same run, streamed: each block goes to `sink` (on every rank), in order, and is freed;
+// the result's `results` stays empty. Only the metric's value of each replication is kept
+// (8 bytes), because the half-width needs them all.
+PrecisionRun run_to_precision(const Scenario& scenario, const RunOptions& options,
+                              const PrecisionTarget& target, const BlockSink& sink);
 
 }  // namespace goodsim::models

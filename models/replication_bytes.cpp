@@ -105,16 +105,30 @@ std::vector<ReplicationResult> results_from_bytes(std::span<const std::byte> byt
   return out;
 }
 
-std::vector<ReplicationResult> all_gather_results(const sim::ProcessGroup& group,
-                                                  std::span<const ReplicationResult> mine) {
-  if (group.size() == 1) return {mine.begin(), mine.end()};
+namespace {
+
+std::vector<ReplicationResult> concatenated(const std::vector<sim::Bytes>& parts) {
   std::vector<ReplicationResult> all;
-  for (const sim::Bytes& part : group.all_gather(to_bytes(mine))) {
+  for (const sim::Bytes& part : parts) {
     std::vector<ReplicationResult> results = results_from_bytes(part);
     all.insert(all.end(), std::make_move_iterator(results.begin()),
                std::make_move_iterator(results.end()));
   }
   return all;
+}
+
+}  // namespace
+
+std::vector<ReplicationResult> all_gather_results(const sim::ProcessGroup& group,
+                                                  std::span<const ReplicationResult> mine) {
+  if (group.size() == 1) return {mine.begin(), mine.end()};
+  return concatenated(group.all_gather(to_bytes(mine)));
+}
+
+std::vector<ReplicationResult> gather_results(const sim::ProcessGroup& group,
+                                              std::span<const ReplicationResult> mine) {
+  if (group.size() == 1) return {mine.begin(), mine.end()};
+  return concatenated(group.gather(to_bytes(mine)));
 }
 
 }  // namespace goodsim::models

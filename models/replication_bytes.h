@@ -21,4 +21,10 @@ std::vector<ReplicationResult> results_from_bytes(std::span<const std::byte> byt
 std::vector<ReplicationResult> all_gather_results(const sim::ProcessGroup& group,
                                                   std::span<const ReplicationResult> mine);
 
+// Every rank's `mine`, concatenated in rank order, on the root only (empty on the others):
+// how stream_replications brings each block to the rank that writes it. Called by all ranks
+// together.
+std::vector<ReplicationResult> gather_results(const sim::ProcessGroup& group,
+                                              std::span<const ReplicationResult> mine);
+
 }  // namespace goodsim::models

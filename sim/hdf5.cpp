@@ -530,6 +530,101 @@ void Group::write_matrix(const std::string& name, std::span<const double> row_ma
   put_string_array_attribute(op, ds.get(), "names", column_names);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Group: datasets that grow by rows
+
+namespace {
+
+// Unlimited rows, stored as create_dataset stores the rows expected (`rows_hint`, 0 if
+// unknown): one uncompressed chunk if they are few, else chunks of about kChunkBytes (whole
+// rows) with shuffle + deflate when available; Fletcher32 last, over the stored bytes.
+DatasetHandle create_growing_dataset(const Op& op, const std::string& name, hid_t file_type,
+                                     std::size_t cols, std::size_t element_bytes,
+                                     std::size_t rows_hint) {
+  const std::size_t width = std::max<std::size_t>(1, cols);
+  const hsize_t dims[] = {0, width};
+  const hsize_t max_dims[] = {H5S_UNLIMITED, width};
+  const int rank = cols == 0 ? 1 : 2;
+  const DataspaceHandle space(op(H5Screate_simple(rank, dims, max_dims)));
+  PropertyListHandle dcpl(op(H5Pcreate(H5P_DATASET_CREATE)));
+  const bool compress =
+      (rows_hint == 0 || rows_hint * width > kCompressAbove) && compression_available();
+  const hsize_t rows = compress ? kChunkBytes / (element_bytes * width) : rows_hint;
+  const hsize_t chunk[] = {std::max<hsize_t>(1, rows), width};
+  op(H5Pset_chunk(dcpl.get(), rank, chunk));
+  if (compress) {
+    op(H5Pset_shuffle(dcpl.get()));
+    op(H5Pset_deflate(dcpl.get(), kDeflateLevel));
+  }
+  if (checksum_available()) op(H5Pset_fletcher32(dcpl.get()));
+  const PropertyListHandle lcpl = link_create_plist(op);
+  return DatasetHandle(op(H5Dcreate2(op.loc, name.c_str(), file_type, space.get(), lcpl.get(),
+                                     dcpl.get(), H5P_DEFAULT)));
+}
+
+}  // namespace
+
+GrowingDataset Group::create_growing(const std::string& name, Element element,
+                                     std::string_view units, std::size_t rows_hint) {
+  QuietErrors quiet;
+  const Op op{id(), "create dataset '" + name + "'"};
+  const bool integers = element == Element::kInt64;
+  DatasetHandle ds =
+      create_growing_dataset(op, name, integers ? H5T_STD_I64LE : H5T_IEEE_F64LE, 0,
+                             integers ? sizeof(std::int64_t) : sizeof(double), rows_hint);
+  put_string_attribute(op, ds.get(), "units", units);
+  return GrowingDataset(std::move(ds), name, 0, integers);
+}
+
+GrowingDataset Group::create_growing_matrix(const std::string& name, std::size_t cols,
+                                            std::string_view units,
+                                            const std::vector<std::string>& column_names,
+                                            std::size_t rows_hint) {
+  QuietErrors quiet;
+  const Op op{id(), "create matrix '" + name + "'"};
+  if (cols == 0) op.fail("a growing matrix needs at least one column");
+  if (column_names.size() != cols) {
+    op.fail(std::to_string(column_names.size()) + " column names for " + std::to_string(cols) +
+            " columns");
+  }
+  DatasetHandle ds =
+      create_growing_dataset(op, name, H5T_IEEE_F64LE, cols, sizeof(double), rows_hint);
+  put_string_attribute(op, ds.get(), "units", units);
+  put_string_array_attribute(op, ds.get(), "names", column_names);
+  return GrowingDataset(std::move(ds), name, cols, false);
+}
+
+void GrowingDataset::append(std::span<const double> values) {
+  append_raw(values.data(), values.size(), false);
+}
+
+void GrowingDataset::append(std::span<const std::int64_t> values) {
+  append_raw(values.data(), values.size(), true);
+}
+
+void GrowingDataset::append_raw(const void* data, std::size_t count, bool integers) {
+  QuietErrors quiet;
+  const Op op{ds_.get(), "append to dataset '" + name_ + "'"};
+  if (integers != integers_) op.fail(integers ? "dataset is not integer" : "dataset is integer");
+  const std::size_t width = std::max<std::size_t>(1, cols_);
+  if (count % width != 0) {
+    op.fail(std::to_string(count) + " values are not whole rows of " + std::to_string(width));
+  }
+  if (count == 0) return;  // HDF5 rejects empty selections' null buffers
+  const int rank = cols_ == 0 ? 1 : 2;
+  const hsize_t added = count / width;
+  const hsize_t grown[] = {rows_ + added, width};
+  op(H5Dset_extent(ds_.get(), grown));
+  const DataspaceHandle file_space(op(H5Dget_space(ds_.get())));
+  const hsize_t start[] = {rows_, 0};
+  const hsize_t block[] = {added, width};
+  op(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, block, nullptr));
+  const DataspaceHandle mem_space(op(H5Screate_simple(rank, block, nullptr)));
+  op(H5Dwrite(ds_.get(), integers ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, mem_space.get(),
+              file_space.get(), H5P_DEFAULT, data));
+  rows_ += added;
+}
+
 void Group::write_table(const std::string& name, const Table& table) {
   QuietErrors quiet;
   const Op op{id(), "write table '" + name + "'"};

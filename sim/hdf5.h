@@ -90,6 +90,29 @@ struct Matrix {
   std::vector<double> data;  // row-major, rows * cols
 };
 
+// A dataset that grows by whole rows: [rows] or [rows x cols] of float64 or int64, chunked,
+// compressed (when available) and checksummed like the others, so a run can write its
+// replications block by block and hold only the block in hand (Group::create_growing).
+class GrowingDataset {
+ public:
+  // Appends whole rows, row-major; the element type must be the dataset's.
+  void append(std::span<const double> values);
+  void append(std::span<const std::int64_t> values);
+  std::size_t rows() const { return rows_; }
+
+ private:
+  friend class Group;
+  GrowingDataset(DatasetHandle ds, std::string name, std::size_t cols, bool integers)
+      : ds_(std::move(ds)), name_(std::move(name)), cols_(cols), integers_(integers) {}
+  void append_raw(const void* data, std::size_t count, bool integers);
+
+  DatasetHandle ds_;
+  std::string name_;
+  std::size_t cols_ = 0;  // 0: a 1-D dataset
+  std::size_t rows_ = 0;
+  bool integers_ = false;
+};
+
 class Group {
  public:
   // Children and attributes are addressed by names relative to this group ("a/b" allowed).
@@ -105,6 +128,18 @@ class Group {
   void write_matrix(const std::string& name, std::span<const double> row_major, std::size_t rows,
                     std::size_t cols, std::string_view units,
                     const std::vector<std::string>& column_names);
+  // Empty datasets that grow by rows: 1-D float64 or int64 with "units", or [rows x cols]
+  // float64 with "units" and "names" like write_matrix. Their content reads back exactly as
+  // write / write_matrix of all the rows at once would have stored it. `rows_hint`, the rows
+  // expected in the end if known (0: unknown), picks the storage as write does: up to 4096
+  // elements one chunk, uncompressed; more (or unknown), compressed chunks of about 256 kB.
+  enum class Element { kFloat64, kInt64 };
+  GrowingDataset create_growing(const std::string& name, Element element, std::string_view units,
+                                std::size_t rows_hint = 0);
+  GrowingDataset create_growing_matrix(const std::string& name, std::size_t cols,
+                                       std::string_view units,
+                                       const std::vector<std::string>& column_names,
+                                       std::size_t rows_hint = 0);
   // One compound dataset (fields: float64 or fixed-length UTF-8 strings) plus a string-array
   // attribute "units" aligned with the fields, so h5py reads it as one numpy structured array.
   void write_table(const std::string& name, const Table& table);

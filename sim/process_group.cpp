@@ -100,6 +100,31 @@ std::vector<Bytes> ProcessGroup::all_gather(std::span<const std::byte> mine) con
   return out;
 }
 
+std::vector<Bytes> ProcessGroup::gather(std::span<const std::byte> mine) const {
+  if (!joined_) return {Bytes(mine.begin(), mine.end())};
+  const int count = as_count(mine.size());
+  std::vector<int> counts(is_root() ? static_cast<std::size_t>(size_) : 0);
+  check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD),
+        "gather of sizes");
+  std::vector<int> offsets(counts.size());
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    offsets[r] = as_count(total);
+    total += static_cast<std::size_t>(counts[r]);
+  }
+  Bytes all(total);
+  as_count(total);
+  check(MPI_Gatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), offsets.data(),
+                    MPI_BYTE, 0, MPI_COMM_WORLD),
+        "gather of results");
+  std::vector<Bytes> out(counts.size());
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    const auto begin = all.begin() + offsets[r];
+    out[r].assign(begin, begin + counts[r]);
+  }
+  return out;
+}
+
 Bytes ProcessGroup::from_root(const std::function<Bytes()>& compute) const {
   if (!joined_) return compute();
   Bytes data;
@@ -132,6 +157,10 @@ ProcessGroup::ProcessGroup(int&, char**&) {}
 ProcessGroup::~ProcessGroup() = default;
 
 std::vector<Bytes> ProcessGroup::all_gather(std::span<const std::byte> mine) const {
+  return {Bytes(mine.begin(), mine.end())};
+}
+
+std::vector<Bytes> ProcessGroup::gather(std::span<const std::byte> mine) const {
   return {Bytes(mine.begin(), mine.end())};
 }
 

@@ -46,6 +46,10 @@ class ProcessGroup {
   // Every rank's bytes, in rank order, on every rank. Called by all ranks together.
   std::vector<Bytes> all_gather(std::span<const std::byte> mine) const;
 
+  // Every rank's bytes, in rank order, on the root only (the others get an empty vector).
+  // Called by all ranks together.
+  std::vector<Bytes> gather(std::span<const std::byte> mine) const;
+
   // Runs `compute` on the root only and returns its bytes on every rank. When it throws on
   // the root, the root rethrows and every other rank throws RootFailed, so no rank waits for
   // data that never comes. Called by all ranks together.

@@ -127,6 +127,52 @@ TEST_F(Hdf5Test, LargeDatasetsAreCompressedAndEveryOneIsChecksummed) {
   f.verify();
 }
 
+// A run appends its replications block by block (cli::PointWriter): what reads back is what
+// writing everything at once stores, with the same units and names, checksummed and compressed.
+TEST_F(Hdf5Test, AGrowingDatasetReadsBackAsOneWrittenWhole) {
+  std::vector<double> values(100000);
+  std::vector<std::int64_t> counts(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = 0.5 * static_cast<double>(i % 97);
+    counts[i] = static_cast<std::int64_t>(i % 13);
+  }
+  {
+    auto f = h5::File::create(path("grow.h5"));
+    auto root = f.root();
+    auto x = root.create_growing("p/x", h5::Group::Element::kFloat64, "h");
+    auto n = root.create_growing("p/n", h5::Group::Element::kInt64, "count");
+    auto m = root.create_growing_matrix("p/m", 2, "h", {"a", "b"});
+    root.create_growing("p/empty", h5::Group::Element::kFloat64, "h");
+    for (std::size_t first = 0; first < values.size(); first += 4096) {
+      const std::size_t k = std::min<std::size_t>(4096, values.size() - first);
+      x.append(std::span(values).subspan(first, k));
+      n.append(std::span(counts).subspan(first, k));
+      m.append(std::span(values).subspan(first, k - k % 2));
+    }
+    EXPECT_EQ(x.rows(), values.size());
+    EXPECT_THROW(x.append(std::span(counts)), h5::Error);           // not its type
+    EXPECT_THROW(m.append(std::span(values).first(3)), h5::Error);  // not whole rows
+    f.close();
+  }
+  auto f = h5::File::open_read(path("grow.h5"));
+  f.verify();
+  auto root = f.root();
+  EXPECT_EQ(root.read_doubles("p/x"), values);
+  EXPECT_EQ(root.read_int64s("p/n"), counts);
+  EXPECT_TRUE(root.read_doubles("p/empty").empty());
+  EXPECT_EQ(root.string_attribute("units", "p/n"), "count");
+  EXPECT_EQ(root.string_array_attribute("names", "p/m"), (std::vector<std::string>{"a", "b"}));
+  const h5::Matrix m = root.read_matrix("p/m");
+  EXPECT_EQ(m.cols, 2u);
+  EXPECT_EQ(m.data[7], values[7]);
+  h5::DatasetHandle ds(H5Dopen2(root.id(), "p/x", H5P_DEFAULT));
+  h5::PropertyListHandle dcpl(H5Dget_create_plist(ds.get()));
+  EXPECT_EQ(H5Pget_layout(dcpl.get()), H5D_CHUNKED);
+  EXPECT_EQ(H5Pget_filter_by_id2(dcpl.get(), H5Z_FILTER_FLETCHER32, nullptr, nullptr, nullptr, 0,
+                                 nullptr, nullptr),
+            0);
+}
+
 TEST_F(Hdf5Test, VerifyFindsABitFlippedInADataset) {
   const std::vector<double> values = {1.25, 2.5, 3.75, 1234.5678};
   {

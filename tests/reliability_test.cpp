@@ -480,16 +480,32 @@ TEST(ReliabilityMemory, HugeReplicationCountsAreRefusedUpFrontWithTheEstimate) {
   }
 }
 
-TEST(ReliabilityMemory, TheEstimateGrowsWithReplicationsAndCauses) {
+TEST(ReliabilityMemory, ASweepsEstimateGrowsWithReplicationsAndCauses) {
   models::Scenario s;
-  const double one = cli::replication_results_bytes(s, 1);
+  const auto whole = cli::Holding::kWholeResults;
+  const double one = cli::replication_results_bytes(s, 1, whole);
   EXPECT_GT(one, 256.0);  // what the issue measured per replication
   EXPECT_LT(one, 1024.0);
-  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1000), 1000 * one);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1000, whole), 1000 * one);
   s.cluster.causes.resize(10);
-  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1), one + 160.0);
-  EXPECT_NO_THROW(cli::check_replications_fit("run", s, 1000, 1e9));
-  EXPECT_THROW(cli::check_replications_fit("run", s, 10'000'000, 1e9), cli::UsageError);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1, whole), one + 160.0);
+  EXPECT_NO_THROW(cli::check_replications_fit("sweep", s, 1000, whole, 1e9));
+  EXPECT_THROW(cli::check_replications_fit("sweep", s, 10'000'000, whole, 1e9), cli::UsageError);
+}
+
+// A run streams its results to the file: it keeps 8 bytes per figure of the summary (goodput,
+// wall time, interruptions, cost when priced) and a sorted copy of one, whatever the causes.
+TEST(ReliabilityMemory, ARunKeepsOnlyTheSummarysFiguresOfEachReplication) {
+  models::Scenario s;
+  const auto figures = cli::Holding::kSummaryFigures;
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1, figures), 32.0);
+  s.cluster.causes.resize(10);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1, figures), 32.0);
+  s.cost.node_hour_usd = 90.0;
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1000, figures), 40'000.0);
+  // 10^7 replications: 0.4 GB, where holding every result took about 7 GB.
+  EXPECT_NO_THROW(cli::check_replications_fit("run", s, 10'000'000, figures, 1e9));
+  EXPECT_THROW(cli::check_replications_fit("run", s, 100'000'000, figures, 1e9), cli::UsageError);
 }
 
 }  // namespace
