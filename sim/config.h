@@ -14,7 +14,7 @@
 
 namespace goodsim::sim {
 
-struct ConfigNodeAccess;  // Loader internals (config.cpp).
+struct ConfigNodeAccess;  // Loader internals (sim/config_access.h).
 
 class ConfigNode {
  public:
