@@ -36,6 +36,7 @@
 namespace goodsim::cli {
 
 namespace po = boost::program_options;
+using sim::format_numbers;
 
 namespace {
 
@@ -85,12 +86,6 @@ std::string trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return std::string(s);
-}
-
-std::string fmt(const char* format, double a, double b = 0, double c = 0) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, format, a, b, c);
-  return buf;
 }
 
 std::string pad_left(const std::string& text, std::size_t width) {
@@ -362,7 +357,7 @@ struct Money {
 // A probability: 4 decimals, small ones in scientific notation so that they do not read as 0.
 std::string probability(double p) {
   if (p == 0.0) return "0";
-  return p < 1e-3 ? fmt("%.1e", p) : fmt("%.4f", p);
+  return p < 1e-3 ? format_numbers("%.1e", p) : format_numbers("%.4f", p);
 }
 
 std::string ratio_text(double num, double den) {
@@ -428,7 +423,7 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
   out << "vary       " << key << ": " << ev.size() << " candidates (";
   for (std::size_t i = 0; i < ev.size(); ++i) out << (i ? ", " : "") << ev[i].candidate.text;
   out << ")\n";
-  out << "objective  the lowest expected cost, with " << fmt("%g", 100.0 * q.confidence)
+  out << "objective  the lowest expected cost, with " << format_numbers("%g", 100.0 * q.confidence)
       << " % confidence outside an indifference zone of $" << sim::with_commas(q.indifference_usd)
       << "\n";
   std::int64_t total = 0;
@@ -440,14 +435,14 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
       << " paired replications per candidate still in, first stage " << o.first_stage
       << ", at most " << sim::with_commas(static_cast<double>(o.max_replications)) << " each; seed "
       << seed << " for every candidate, " << workers_text(threads, group.size()) << ", "
-      << fmt("%.2f s", seconds) << "\n";
+      << format_numbers("%.2f s", seconds) << "\n";
   out << "           Kim & Nelson's fully sequential procedure (2001) with half the error\n"
          "           probability: after each block a candidate is dropped when another's mean\n"
          "           cost is lower by more than a margin that shrinks as replications come in\n"
          "           (from the variance of their paired differences over the first stage). The\n"
          "           other half goes to a paired t screen that drops hopeless but noisy\n"
          "           candidates early (one-sided level "
-      << fmt("%.2g", r.screen_level) << " per pair and look, Bonferroni).\n\n";
+      << format_numbers("%.2g", r.screen_level) << " per pair and look, Bonferroni).\n\n";
 
   TextTable table({false, true, true, true, false});
   table.row({"candidate", "replications", "mean cost", "95% CI", "status"});
@@ -475,7 +470,8 @@ int recommend_sequentially(const models::Scenario& base, const std::string& key,
            "at\n"
            "           least $"
         << sim::with_commas(q.indifference_usd)
-        << ", this procedure recommends it with probability >= " << fmt("%g", q.confidence)
+        << ", this procedure recommends it with probability >= "
+        << format_numbers("%g", q.confidence)
         << ".\n           Candidates within that margin of the cheapest are not told apart.\n";
   } else {
     out << "guarantee  none: --max-reps stopped the procedure with several candidates left; the\n"
@@ -655,7 +651,8 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
       << sim::with_commas(base.cost.repair_usd, 2) << " per repair\n";
   out << "runs       " << sim::with_commas(static_cast<double>(replications))
       << " replications per candidate, seed " << run_seed << " for every candidate, "
-      << workers_text(thread_count, group.size()) << ", " << fmt("%.2f s", seconds) << "\n";
+      << workers_text(thread_count, group.size()) << ", " << format_numbers("%.2f s", seconds)
+      << "\n";
   out << "           Common random numbers: replication i of every candidate sees the same\n"
          "           failure proposals and repair times, so candidates are compared on the same\n"
          "           luck and their differences are not drowned by noise. Differences are\n"
@@ -695,7 +692,7 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
         const sim::SampleSummary d = paired(e.cost, ev[rec].cost);
         vs = money(d.mean, true) + " +/- " + money.bare(d.ci95);
       }
-      t.row({e.candidate.text, fmt("%.4f +/- %.4f", g.mean, g.ci95),
+      t.row({e.candidate.text, format_numbers("%.4f +/- %.4f", g.mean, g.ci95),
              sim::with_commas(e.summary.wall_h.p95, 1) + " h",
              money(c.mean) + " +/- " + money.bare(c.ci95), vs, status(i)});
     }
@@ -704,7 +701,7 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
   out << "\n";
   if (any_dnf) {
     out << "DNF n/N: n of N replications did not finish within "
-        << fmt("%g", base.montecarlo.max_wall_factor)
+        << format_numbers("%g", base.montecarlo.max_wall_factor)
         << " x the work (montecarlo.max_wall_factor);\n"
            "their costs are censored there, too low, so such a candidate is never recommended\n\n";
   }
@@ -731,9 +728,10 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
   out << "recommend  " << key << " = " << best.candidate.text << "\n";
   out << "           expected cost " << money(best.summary.cost_usd->mean) << " +/- "
       << money.bare(best.summary.cost_usd->ci95) << " (95% CI), $"
-      << fmt("%.2f per productive GPU-hour\n", *best.summary.usd_per_productive_gpu_hour);
-  out << "           goodput " << fmt("%.4f", best.summary.goodput.mean) << ", wall time mean "
-      << sim::with_commas(best.summary.wall_h.mean, 1) << " h, P95 "
+      << format_numbers("%.2f per productive GPU-hour\n",
+                        *best.summary.usd_per_productive_gpu_hour);
+  out << "           goodput " << format_numbers("%.4f", best.summary.goodput.mean)
+      << ", wall time mean " << sim::with_commas(best.summary.wall_h.mean, 1) << " h, P95 "
       << sim::with_commas(best.summary.wall_h.p95, 1) << " h\n";
   if (other != kNone) {
     const Evaluated& o = ev[other];
@@ -751,8 +749,9 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
     out << "           SE of the difference " << dollars(d.std_error)
         << " from paired replications (unpaired: " << dollars(unpaired) << ")";
     if (d.std_error > 0.0) {
-      out << fmt("\n           the difference is %.1f paired SEs; ", std::abs(d.mean) / d.std_error)
-          << fmt("common random numbers make it %.1fx sharper", unpaired / d.std_error);
+      out << format_numbers("\n           the difference is %.1f paired SEs; ",
+                            std::abs(d.mean) / d.std_error)
+          << format_numbers("common random numbers make it %.1fx sharper", unpaired / d.std_error);
     }
     out << "\n";
   }
@@ -822,12 +821,13 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
            "in repair (chain)"});
     for (const Evaluated& e : ev) {
       const auto& c = e.chain;
-      t.row(
-          {e.candidate.text, ratio_text(e.spare_waits, e.repairs),
-           c ? probability(c->p_failure_finds_pool_empty) : "-",
-           ratio_text(e.wait_spares_h, e.wall_h), c ? probability(c->p_slot_empty) : "-",
-           c && c->p_failure_finds_pool_empty > 0 ? fmt("%.2f h", c->mean_wait_if_waiting_h) : "-",
-           c ? fmt("%.2f", c->mean_in_repair) : "-"});
+      t.row({e.candidate.text, ratio_text(e.spare_waits, e.repairs),
+             c ? probability(c->p_failure_finds_pool_empty) : "-",
+             ratio_text(e.wait_spares_h, e.wall_h), c ? probability(c->p_slot_empty) : "-",
+             c && c->p_failure_finds_pool_empty > 0
+                 ? format_numbers("%.2f h", c->mean_wait_if_waiting_h)
+                 : "-",
+             c ? format_numbers("%.2f", c->mean_in_repair) : "-"});
     }
     t.print(out, "  ");
   }

@@ -13,16 +13,11 @@
 
 namespace goodsim::cli {
 
+using sim::format_numbers;
 using sim::human_duration;
 using sim::with_commas;
 
 namespace {
-
-std::string fmt(const char* format, double a, double b = 0, double c = 0, double d = 0) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, format, a, b, c, d);
-  return buf;
-}
 
 // `interval: auto`: the simulated optimum beside the closed forms users know, which assume
 // exponential failures (goodsim interval prints all four).
@@ -54,8 +49,8 @@ void print_auto_interval(std::ostream& out, const models::Scenario& s) {
 
 void print_precision(std::ostream& out, const PrecisionInfo& p, std::int64_t replications) {
   const std::string metric(models::to_string(p.target.metric));
-  out << "precision  " << metric << " 95% CI half-width " << fmt("%.4g", p.achieved)
-      << (p.reached ? " <= " : " > ") << fmt("%.4g", p.target.half_width) << " after "
+  out << "precision  " << metric << " 95% CI half-width " << format_numbers("%.4g", p.achieved)
+      << (p.reached ? " <= " : " > ") << format_numbers("%.4g", p.target.half_width) << " after "
       << with_commas(static_cast<double>(replications)) << " replications (blocks of "
       << models::kPrecisionBlock << ", min "
       << with_commas(static_cast<double>(p.target.min_replications)) << ", max "
@@ -63,9 +58,10 @@ void print_precision(std::ostream& out, const PrecisionInfo& p, std::int64_t rep
   if (!p.reached) out << ": NOT REACHED, the cap --max-reps stopped the run";
   out << "\n";
   out << "estimator  " << estimator_name(p.target.estimator) << ": " << metric << " "
-      << fmt("%.6g +/- %.4g (95%% CI), standard error %.4g", p.mean, p.achieved, p.std_error);
+      << format_numbers("%.6g +/- %.4g (95%% CI), standard error %.4g", p.mean, p.achieved,
+                        p.std_error);
   if (p.target.estimator == models::Estimator::kControl) {
-    out << fmt(", variance %.2fx smaller than the plain mean's", p.variance_ratio);
+    out << format_numbers(", variance %.2fx smaller than the plain mean's", p.variance_ratio);
   }
   out << "\n";
 }
@@ -77,8 +73,8 @@ std::string unfinished_text(const models::Scenario& s, std::int64_t unfinished,
   const double cap = s.job.work_h * s.montecarlo.max_wall_factor;
   return with_commas(static_cast<double>(unfinished)) + " of " +
          with_commas(static_cast<double>(replications)) + " replications did not finish within " +
-         fmt("%g", s.montecarlo.max_wall_factor) + " x the work (" + with_commas(cap, 0) +
-         " h, montecarlo.max_wall_factor)";
+         format_numbers("%g", s.montecarlo.max_wall_factor) + " x the work (" +
+         with_commas(cap, 0) + " h, montecarlo.max_wall_factor)";
 }
 
 void print_unfinished(std::ostream& out, const models::Scenario& s, std::int64_t unfinished,
@@ -90,8 +86,9 @@ void print_unfinished(std::ostream& out, const models::Scenario& s, std::int64_t
 
 std::string estimator_name(models::Estimator e) {
   if (e == models::Estimator::kPlain) return "plain mean";
-  return fmt("control variate (failure proposals in [0, %g..%g x work], first repair times)",
-             models::kControlHorizons.front(), models::kControlHorizons.back());
+  return format_numbers(
+      "control variate (failure proposals in [0, %g..%g x work], first repair times)",
+      models::kControlHorizons.front(), models::kControlHorizons.back());
 }
 
 void print_scenario(std::ostream& out, const models::Scenario& s) {
@@ -107,7 +104,7 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
         << c.failure.node_mtbf_uncertainty->describe() << " (the MTBF above is its mean)\n";
   }
   if (c.failure.model == "weibull") {
-    out << "failures   weibull, shape " << fmt("%.3g", c.failure.weibull_shape)
+    out << "failures   weibull, shape " << format_numbers("%.3g", c.failure.weibull_shape)
         << ", node MTBF as its mean (a node's clock starts when it enters a slot)\n";
   } else if (!c.failure.trace) {
     out << "failures   " << c.failure.model << " (the same rate per node at any age)\n";
@@ -136,8 +133,8 @@ void print_scenario(std::ostream& out, const models::Scenario& s) {
   out << "job        work " << with_commas(s.job.work_h, 1) << " h fault-free";
   if (s.job.derived_from) {
     const auto& d = *s.job.derived_from;
-    out << fmt(" (6 x %.3g params x %.3g tokens at %.0f TFLOP/s x MFU %.2f)", d.params, d.tokens,
-               d.peak_tflops, d.mfu);
+    out << format_numbers(" (6 x %.3g params x %.3g tokens at %.0f TFLOP/s x MFU %.2f)", d.params,
+                          d.tokens, d.peak_tflops, d.mfu);
   }
   out << "\n";
   out << "checkpoint ";
@@ -169,9 +166,9 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
   print_scenario(out, s);
   out << "runs       " << with_commas(static_cast<double>(info.replications))
       << " replications, seed " << info.seed << ", " << workers_text(info.threads, info.ranks)
-      << ", " << fmt("%.2f s", info.seconds);
+      << ", " << format_numbers("%.2f s", info.seconds);
   if (s.checkpoint.interval_search) {
-    out << fmt(" (+ %.2f s choosing the interval)", info.interval_search_seconds);
+    out << format_numbers(" (+ %.2f s choosing the interval)", info.interval_search_seconds);
   }
   out << "\n";
   if (const auto& p = info.precision) print_precision(out, *p, info.replications);
@@ -182,41 +179,43 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
       << " kernel events per replication)\n\n";
 
   const auto& g = sum.goodput;
-  out << fmt("goodput        %.4f +/- %.4f (95%% CI)   P5 %.4f  P50 %.4f", g.mean, g.ci95, g.p5,
-             g.p50)
-      << fmt("  P95 %.4f\n", g.p95);
+  out << format_numbers("goodput        %.4f +/- %.4f (95%% CI)   P5 %.4f  P50 %.4f", g.mean,
+                        g.ci95, g.p5, g.p50)
+      << format_numbers("  P95 %.4f\n", g.p95);
   const auto& w = sum.wall_h;
-  out << fmt("wall time      %.1f h +/- %.1f          P5 %.1f  P50 %.1f", w.mean, w.ci95, w.p5,
-             w.p50)
-      << fmt("  P95 %.1f h\n", w.p95);
+  out << format_numbers("wall time      %.1f h +/- %.1f          P5 %.1f  P50 %.1f", w.mean, w.ci95,
+                        w.p5, w.p50)
+      << format_numbers("  P95 %.1f h\n", w.p95);
   const auto& i = sum.interruptions;
-  out << fmt("interruptions  %.1f +/- %.1f per run      P5 %.0f  P50 %.0f", i.mean, i.ci95, i.p5,
-             i.p50)
-      << fmt("  P95 %.0f\n", i.p95);
+  out << format_numbers("interruptions  %.1f +/- %.1f per run      P5 %.0f  P50 %.0f", i.mean,
+                        i.ci95, i.p5, i.p50)
+      << format_numbers("  P95 %.0f\n", i.p95);
   if (sum.unfinished > 0) print_unfinished(out, s, sum.unfinished, info.replications);
   if (s.cluster.maintenance.every_h > 0.0) {
-    out << fmt("planned stops  %.1f per run (maintenance, not counted as interruptions)\n",
-               sum.planned_interruptions_mean);
+    out << format_numbers(
+        "planned stops  %.1f per run (maintenance, not counted as interruptions)\n",
+        sum.planned_interruptions_mean);
   }
   if (s.cluster.pool_failures) {
-    out << fmt("pool failures  %.1f per run (idle spares, sent to repair)\n",
-               sum.pool_failures_mean);
+    out << format_numbers("pool failures  %.1f per run (idle spares, sent to repair)\n",
+                          sum.pool_failures_mean);
   }
   if (s.cluster.sdc) {
-    out << fmt(
+    out << format_numbers(
         "sdc detected   %.1f per run (silent data corruption, not counted as "
         "interruptions)\n",
         sum.sdc_detections_mean);
   }
   if (s.cluster.slow) {
-    out << fmt("slow nodes     %.1f slowdowns per run, %.1f slow nodes evicted per run\n",
-               sum.slow_episodes_mean, sum.evictions_mean);
+    out << format_numbers(
+        "slow nodes     %.1f slowdowns per run, %.1f slow nodes evicted per run\n",
+        sum.slow_episodes_mean, sum.evictions_mean);
   }
   if (sum.cost_usd) {
     const auto& c = *sum.cost_usd;
     out << "cost           $" << with_commas(c.mean) << " +/- $" << with_commas(c.ci95)
         << "   P95 $" << with_commas(c.p95)
-        << fmt("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
+        << format_numbers("   $%.2f per productive GPU-hour\n", *sum.usd_per_productive_gpu_hour);
     if (const auto& m = sum.cost_mean) {
       const double spare_price = models::spare_hour_usd(s);
       out << "               mean: slots $" << with_commas(m->slots_usd) << " + " << s.held_spares()
@@ -239,11 +238,13 @@ void print_run_report(std::ostream& out, const models::Scenario& s, const models
     }
   }
   if (s.restores_from_peers()) {
-    out << fmt("\nrecoveries     %.1f per run: %.1f from peers' memory, %.2f fell back to the "
+    out << format_numbers(
+               "\nrecoveries     %.1f per run: %.1f from peers' memory, %.2f fell back to the "
                "persistent checkpoint",
                sum.recoveries_mean, sum.peer_recoveries_mean, sum.fallbacks_mean)
-        << fmt(" (%.2f %%)\n",
-               sum.recoveries_mean > 0.0 ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean : 0.0);
+        << format_numbers(" (%.2f %%)\n", sum.recoveries_mean > 0.0
+                                              ? 100.0 * sum.fallbacks_mean / sum.recoveries_mean
+                                              : 0.0);
   }
   if (const auto& rt = sum.recovery_h) {
     out << "\nrecovery time  failure to computing again, "

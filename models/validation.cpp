@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "models/daly.h"
 #include "models/meta_ettr.h"
@@ -14,17 +13,12 @@
 #include "sim/format.h"
 
 namespace goodsim::models {
+using sim::format_numbers;
 
 namespace {
 
 constexpr double kMin = 1.0 / 60.0;
 constexpr std::uint64_t kSeed = 20260101;
-
-std::string fmt(const char* format, double a, double b = 0.0, double c = 0.0) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, format, a, b, c);
-  return buf;
-}
 
 ValidationRow row(std::string source, std::string name, std::string published, std::string goodsim,
                   std::string tolerance, Verdict verdict) {
@@ -69,7 +63,7 @@ RunSummary simulate_recoveries(const Scenario& s, std::int64_t reps, unsigned th
 }
 
 std::string minutes(double h) {
-  return fmt("%.1f min", h * 60.0);
+  return format_numbers("%.1f min", h * 60.0);
 }
 
 void daly_cases(std::vector<ValidationRow>& rows, unsigned threads) {
@@ -88,8 +82,9 @@ void daly_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     const double exact = daly::exact_optimal_interval(c.mtbf_h, delta) * 60.0;
     const double tol = 0.01 * c.published_min;
     rows.push_back(row("Daly 2006, Fig. 3-5", std::string("optimum interval, ") + c.label,
-                       fmt("%.1f min", c.published_min),
-                       fmt("%.1f min (higher order), %.2f min (exact)", ho, exact), "1 %",
+                       format_numbers("%.1f min", c.published_min),
+                       format_numbers("%.1f min (higher order), %.2f min (exact)", ho, exact),
+                       "1 %",
                        verdict_of(std::abs(ho - c.published_min) <= tol &&
                                   std::abs(exact - c.published_min) <= tol)));
 
@@ -98,11 +93,12 @@ void daly_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     const RunSummary sum = simulate(s, c.reps, threads);
     const double whole = daly::expected_wall_time_discrete(work, c.mtbf_h, tau, delta, r);
     const double continuous = daly::expected_wall_time(work, c.mtbf_h, tau, delta, r);
-    rows.push_back(row("Daly 2006, T_w", std::string("expected wall time, T_s = 500 h, ") + c.label,
-                       fmt("%.1f h (T_w); %.1f h whole segments", continuous, whole),
-                       fmt("%.1f +/- %.2f h (1 SE)", sum.wall_h.mean, sum.wall_h.std_error),
-                       "3 SE of the whole-segment form",
-                       verdict_of(std::abs(sum.wall_h.mean - whole) < 3.0 * sum.wall_h.std_error)));
+    rows.push_back(
+        row("Daly 2006, T_w", std::string("expected wall time, T_s = 500 h, ") + c.label,
+            format_numbers("%.1f h (T_w); %.1f h whole segments", continuous, whole),
+            format_numbers("%.1f +/- %.2f h (1 SE)", sum.wall_h.mean, sum.wall_h.std_error),
+            "3 SE of the whole-segment form",
+            verdict_of(std::abs(sum.wall_h.mean - whole) < 3.0 * sum.wall_h.std_error)));
   }
 }
 
@@ -120,10 +116,10 @@ void meta_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     free_writes[i] = sum.goodput.mean;
     rows.push_back(
         row("Meta (Kokolis et al. 2025)",
-            fmt("E[ETTR], 16k GPUs, RSC-1 rate, %.0f-min checkpoints", interval_min[i]),
-            fmt("%.2f", published[i]),
-            fmt("%.4f +/- %.4f (closed form %.3f)", sum.goodput.mean, sum.goodput.std_error,
-                meta::expected_ettr(in)),
+            format_numbers("E[ETTR], 16k GPUs, RSC-1 rate, %.0f-min checkpoints", interval_min[i]),
+            format_numbers("%.2f", published[i]),
+            format_numbers("%.4f +/- %.4f (closed form %.3f)", sum.goodput.mean,
+                           sum.goodput.std_error, meta::expected_ettr(in)),
             "5 % (paper's stated accuracy)",
             verdict_of(std::abs(sum.goodput.mean - published[i]) <= 0.05 * published[i])));
   }
@@ -141,15 +137,16 @@ void meta_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     s.checkpoint.persist_h = 1 * kMin;
     s.recovery.restart_h = 5 * kMin;
     const RunSummary sum = simulate(s, 400, threads);
-    ValidationRow r = row(
-        "Meta (Kokolis et al. 2025)",
-        fmt("E[ETTR], 16k GPUs, RSC-1 rate and spares, %.0f-min async checkpoints "
-            "(1-s stall, 1-min persist)",
-            interval_min[i]),
-        fmt("%.2f", published[i]), fmt("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
-        "5 % (paper's stated accuracy)",
-        verdict_of(std::abs(sum.goodput.mean - published[i]) <= 0.05 * published[i]));
-    r.note = fmt(
+    ValidationRow r =
+        row("Meta (Kokolis et al. 2025)",
+            format_numbers("E[ETTR], 16k GPUs, RSC-1 rate and spares, %.0f-min async checkpoints "
+                           "(1-s stall, 1-min persist)",
+                           interval_min[i]),
+            format_numbers("%.2f", published[i]),
+            format_numbers("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
+            "5 % (paper's stated accuracy)",
+            verdict_of(std::abs(sum.goodput.mean - published[i]) <= 0.05 * published[i]));
+    r.note = format_numbers(
         "%.4f below the row with free writes and unlimited spares: a failure also loses the "
         "checkpoint still persisting (up to 1 min more), and each checkpoint stalls 1 s (%.2f %% "
         "of the compute at this interval)",
@@ -190,21 +187,24 @@ void meta_cases(std::vector<ValidationRow>& rows, unsigned threads) {
       }
     }
   }
-  rows.push_back(row("Daly 2006 / Meta range",
-                     fmt("simulated wall time vs exact expectation, %.0f points", points),
-                     "exact (whole-segment T_w)", fmt("largest gap %.2f SE", worst_z),
-                     "3.5 SE (24 comparisons)", verdict_of(simulator_exact)));
+  rows.push_back(
+      row("Daly 2006 / Meta range",
+          format_numbers("simulated wall time vs exact expectation, %.0f points", points),
+          "exact (whole-segment T_w)", format_numbers("largest gap %.2f SE", worst_z),
+          "3.5 SE (24 comparisons)", verdict_of(simulator_exact)));
   ValidationRow claim =
       row("Meta (Kokolis et al. 2025)",
-          fmt("closed form vs simulation, %.0f points in the stated range", points), "within 5 %",
-          fmt("within 5 %% at %.0f of %.0f points; worst %.2f %%", within, points, 100.0 * worst),
+          format_numbers("closed form vs simulation, %.0f points in the stated range", points),
+          "within 5 %",
+          format_numbers("within 5 %% at %.0f of %.0f points; worst %.2f %%", within, points,
+                         100.0 * worst),
           "5 % (paper's stated accuracy)", within == points ? Verdict::kPass : Verdict::kFinding);
   if (within != points) {
-    claim.note =
-        fmt("worst at N = %.0f nodes, u0 = %.0f min, where 1/(N r_f) = %.2f d: the "
-            "first-order form counts every failure as costing u0 + dt/2 and ignores "
-            "failures during restarts, which matters once N r_f (u0 + dt/2) nears 0.3",
-            worst_nodes, worst_u0, 1.0 / (worst_nodes * 5e-3));
+    claim.note = format_numbers(
+        "worst at N = %.0f nodes, u0 = %.0f min, where 1/(N r_f) = %.2f d: the "
+        "first-order form counts every failure as costing u0 + dt/2 and ignores "
+        "failures during restarts, which matters once N r_f (u0 + dt/2) nears 0.3",
+        worst_nodes, worst_u0, 1.0 / (worst_nodes * 5e-3));
   }
   rows.push_back(claim);
 }
@@ -227,10 +227,11 @@ void llama3_cases(std::vector<ValidationRow>& rows, unsigned threads) {
   }
   const auto rate = sim::summarize(per_54d);
   const double poisson_band = 2.0 * std::sqrt(419.0);  // one 54-day window is one Poisson draw
-  rows.push_back(row("Llama 3, section 3.3.4", "unexpected interruptions in 54 days, 2,048 nodes",
-                     "419", fmt("%.1f +/- %.1f per 54 d of wall time", rate.mean, rate.std_error),
-                     fmt("+/- %.0f (2 sqrt(419): Poisson noise of one window)", poisson_band),
-                     verdict_of(std::abs(rate.mean - 419.0) <= poisson_band)));
+  rows.push_back(
+      row("Llama 3, section 3.3.4", "unexpected interruptions in 54 days, 2,048 nodes", "419",
+          format_numbers("%.1f +/- %.1f per 54 d of wall time", rate.mean, rate.std_error),
+          format_numbers("+/- %.0f (2 sqrt(419): Poisson noise of one window)", poisson_band),
+          verdict_of(std::abs(rate.mean - 419.0) <= poisson_band)));
   {
     // All 466 interruptions: the 47 planned ones as maintenance every 1,296 h / 47 of wall
     // time. Their duration is not published: 1 h assumed (it moves only the failures voided
@@ -245,19 +246,20 @@ void llama3_cases(std::vector<ValidationRow>& rows, unsigned threads) {
           static_cast<double>(r.interruptions + r.planned_interruptions) * 1296.0 / r.wall_h;
     }
     const auto all = sim::summarize(all_54d);
-    rows.push_back(row("Llama 3, section 3.3.4",
-                       "all interruptions in 54 days: failures plus maintenance every 27.6 h "
-                       "(1 h, assumed)",
-                       "466 (419 + 47 planned)",
-                       fmt("%.1f +/- %.1f per 54 d of wall time", all.mean, all.std_error),
-                       fmt("+/- %.0f (2 sqrt(419): the failures' Poisson noise)", poisson_band),
-                       verdict_of(std::abs(all.mean - 466.0) <= poisson_band)));
+    rows.push_back(
+        row("Llama 3, section 3.3.4",
+            "all interruptions in 54 days: failures plus maintenance every 27.6 h "
+            "(1 h, assumed)",
+            "466 (419 + 47 planned)",
+            format_numbers("%.1f +/- %.1f per 54 d of wall time", all.mean, all.std_error),
+            format_numbers("+/- %.0f (2 sqrt(419): the failures' Poisson noise)", poisson_band),
+            verdict_of(std::abs(all.mean - 466.0) <= poisson_band)));
   }
-  rows.push_back(row("Llama 3, section 3.3.4",
-                     "effective training time; 10-min checkpoints with a 5-s stall, 9-min recovery",
-                     "> 0.90", fmt("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
-                     "mean - 3 SE > 0.90",
-                     verdict_of(sum.goodput.mean - 3 * sum.goodput.std_error > 0.90)));
+  rows.push_back(
+      row("Llama 3, section 3.3.4",
+          "effective training time; 10-min checkpoints with a 5-s stall, 9-min recovery", "> 0.90",
+          format_numbers("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
+          "mean - 3 SE > 0.90", verdict_of(sum.goodput.mean - 3 * sum.goodput.std_error > 0.90)));
 }
 
 // Systems that publish an ETTR but not all the parameters behind it. The parameters are
@@ -273,12 +275,12 @@ void calibration_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     s.checkpoint.write_h = 5.0 / 3600.0;
     s.recovery = hot_spare_recovery(10 * kMin, 0.0, 3 * kMin, 2 * kMin);
     const RunSummary sum = simulate(s, 400, threads);
-    rows.push_back(row("MegaScale (NSDI 2024), calibration",
-                       "ETTR, 12,288 GPUs; 10-min detection, 5-min restart + load, 10-min "
-                       "checkpoints with a 5-s stall",
-                       "> 0.90", fmt("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
-                       "mean - 3 SE > 0.90",
-                       verdict_of(sum.goodput.mean - 3 * sum.goodput.std_error > 0.90)));
+    rows.push_back(
+        row("MegaScale (NSDI 2024), calibration",
+            "ETTR, 12,288 GPUs; 10-min detection, 5-min restart + load, 10-min "
+            "checkpoints with a 5-s stall",
+            "> 0.90", format_numbers("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
+            "mean - 3 SE > 0.90", verdict_of(sum.goodput.mean - 3 * sum.goodput.std_error > 0.90)));
   }
   {
     // ByteRobust (SOSP '25): 97 % ETTR over 3 months on 9,600 GPUs; every-step in-memory
@@ -292,7 +294,8 @@ void calibration_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     rows.push_back(row("ByteRobust (SOSP 2025), calibration",
                        "ETTR, 9,600 GPUs, 3 months; 30-s detection, warm standby, 5.5-min "
                        "recovery, 2-min in-memory checkpoints",
-                       "0.97", fmt("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
+                       "0.97",
+                       format_numbers("%.4f +/- %.4f", sum.goodput.mean, sum.goodput.std_error),
                        "0.005 (the published figure's rounding)",
                        verdict_of(std::abs(sum.goodput.mean - 0.97) <= 0.005)));
   }
@@ -319,7 +322,8 @@ void stragglers_case(std::vector<ValidationRow>& rows, unsigned threads) {
   rows.push_back(row("ByteDance stragglers (OSDI 2025), calibration",
                      "share of GPU-hours lost to slow nodes, tolerated; 2,048 nodes, the "
                      "published-stragglers preset, no failures",
-                     "0.104 (approximate)", fmt("%.4f +/- %.4f", got.mean, got.std_error),
+                     "0.104 (approximate)",
+                     format_numbers("%.4f +/- %.4f", got.mean, got.std_error),
                      "0.01 (the published figure is a secondary summary's)",
                      verdict_of(std::abs(got.mean - 0.104) <= 0.01)));
 }
@@ -343,11 +347,12 @@ void seed_article_case(std::vector<ValidationRow>& rows, unsigned threads) {
       "Seed article, calibration",
       "goodput of the 1,200-h 100B/20T run; 16 spares, 20-min checkpoints with a 30-s stall, "
       "25-min recovery",
-      "0.896", fmt("%.4f +/- %.4f", base.goodput.mean, base.goodput.std_error),
+      "0.896", format_numbers("%.4f +/- %.4f", base.goodput.mean, base.goodput.std_error),
       "0.005 (the sensitivity below)", verdict_of(std::abs(base.goodput.mean - 0.896) <= 0.005));
-  r.note = fmt("sensitivity: 5 more minutes of restart give %.4f (%+.4f)", restart_plus_5,
-               restart_plus_5 - base.goodput.mean) +
-           fmt(", a 60-s stall instead of 30 s gives %.4f (%+.4f); with 8 spares instead of 16 "
+  r.note = format_numbers("sensitivity: 5 more minutes of restart give %.4f (%+.4f)",
+                          restart_plus_5, restart_plus_5 - base.goodput.mean) +
+           format_numbers(
+               ", a 60-s stall instead of 30 s gives %.4f (%+.4f); with 8 spares instead of 16 "
                "the pool runs dry and goodput falls below 0.7 (README)",
                write_plus_30s, write_plus_30s - base.goodput.mean);
   rows.push_back(r);
@@ -388,8 +393,8 @@ void hyperpod_cases(std::vector<ValidationRow>& rows, unsigned threads) {
           verdict_of(rb.p95 < 2 * kMin && ra.p50 >= 15 * kMin && ra.p95 <= 30 * kMin)));
   ValidationRow g = row("AWS HyperPod (2025), calibration",
                         "goodput with checkpointless recovery, same job", "up to 0.95",
-                        fmt("%.4f +/- %.4f (checkpoint restart %.4f)", b.goodput.mean,
-                            b.goodput.std_error, a.goodput.mean),
+                        format_numbers("%.4f +/- %.4f (checkpoint restart %.4f)", b.goodput.mean,
+                                       b.goodput.std_error, a.goodput.mean),
                         "mean - 3 SE >= 0.95: goodsim counts failure losses only",
                         verdict_of(b.goodput.mean - 3 * b.goodput.std_error >= 0.95));
   // Failure losses: everything but the work and the (fallback) checkpoint writes.
@@ -397,7 +402,8 @@ void hyperpod_cases(std::vector<ValidationRow>& rows, unsigned threads) {
     const double checkpoint_h = sum.bucket_mean_h[static_cast<std::size_t>(Bucket::kCheckpoint)];
     return 100.0 * (1.0 - sum.goodput.mean - checkpoint_h / sum.wall_h.mean);
   };
-  g.note = fmt("failures cost checkpointless recovery %.2f %% of the wall time and checkpoint "
+  g.note = format_numbers(
+               "failures cost checkpointless recovery %.2f %% of the wall time and checkpoint "
                "restart %.2f %%",
                failure_share(b), failure_share(a)) +
            "; the rest of the gap to 1 is the fallback checkpoints. The published 'up to 95 %' "
@@ -431,14 +437,15 @@ void gemini_case(std::vector<ValidationRow>& rows, unsigned threads) {
   const double p = group_loss_probability(nodes, group, 2);
   const double rate = static_cast<double>(lost) / static_cast<double>(second);
   const double se = std::sqrt(p * (1.0 - p) / static_cast<double>(second));
-  rows.push_back(row("Gemini (SOSP 2023)",
-                     fmt("group placement, N = %.0f, m = %.0f: share of second faults that "
+  rows.push_back(
+      row("Gemini (SOSP 2023)",
+          format_numbers("group placement, N = %.0f, m = %.0f: share of second faults that "
                          "take a group's last copy",
                          static_cast<double>(nodes), static_cast<double>(group)),
-                     fmt("%.4f (floor(N/m) C(N-m, k-m)/C(N, k), k = 2)", p),
-                     fmt("%.4f (", rate) + sim::with_commas(static_cast<double>(lost)) + " of " +
-                         sim::with_commas(static_cast<double>(second)) + fmt("; SE %.4f)", se),
-                     "4 binomial SE", verdict_of(std::abs(rate - p) <= 4.0 * se)));
+          format_numbers("%.4f (floor(N/m) C(N-m, k-m)/C(N, k), k = 2)", p),
+          format_numbers("%.4f (", rate) + sim::with_commas(static_cast<double>(lost)) + " of " +
+              sim::with_commas(static_cast<double>(second)) + format_numbers("; SE %.4f)", se),
+          "4 binomial SE", verdict_of(std::abs(rate - p) <= 4.0 * se)));
 }
 
 }  // namespace

@@ -20,6 +20,16 @@ std::string with_commas(double value, int decimals) {
   return out;
 }
 
+std::string format_numbers(const char* format, double a, double b, double c, double d) {
+  char buf[256];
+  const int n = std::snprintf(buf, sizeof buf, format, a, b, c, d);
+  if (n < 0) return {};
+  if (static_cast<std::size_t>(n) < sizeof buf) return buf;
+  std::string out(static_cast<std::size_t>(n), '\0');
+  std::snprintf(out.data(), out.size() + 1, format, a, b, c, d);
+  return out;
+}
+
 std::string human_duration(double hours) {
   char buf[64];
   const double a = std::abs(hours);
