@@ -18,6 +18,7 @@
 #include "cli/results_file.h"
 #include "cli/scenario_args.h"
 #include "cli/sweep.h"
+#include "cli/text_table.h"
 #include "models/checkpoint/auto_interval.h"
 #include "models/control_variate.h"
 #include "models/cost.h"
@@ -58,14 +59,6 @@ example:
   (/usr/bin/python3: the interpreter scripts/setup installs h5py and pandas into)
 
 options)";
-
-std::string pad(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
-}
-
-std::string pad_left(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
 
 std::string recovery_text(double h) {
   return std::isfinite(h) ? sim::human_duration(h) : "-";
@@ -151,7 +144,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
                           });
 
   out << "point   ";
-  for (std::size_t k = 0; k < keys.size(); ++k) out << pad(keys[k]->path, widths[k]) << "  ";
+  for (std::size_t k = 0; k < keys.size(); ++k) out << pad_right(keys[k]->path, widths[k]) << "  ";
   const bool to_precision = o.precision && outcome.precision.size() == n;
   out << "goodput (95% CI)        P5      P95     wall mean"
       << (recoveries ? "   recovery P50       P95" : "") << (priced ? "      cost mean" : "")
@@ -159,7 +152,7 @@ void print_sweep_report(std::ostream& out, const SweepRun& run, const models::Sw
   for (std::size_t i = 0; i < n; ++i) {
     out << point_name(run.points[i].index) << "  ";
     for (std::size_t k = 0; k < keys.size(); ++k) {
-      out << pad(run.points[i].parameters[k].text, widths[k]) << "  ";
+      out << pad_right(run.points[i].parameters[k].text, widths[k]) << "  ";
     }
     char buf[200];
     std::snprintf(buf, sizeof buf, "%.4f +/- %.4f   %.4f   %.4f   %9.1f h", (*gm)[i], (*gci)[i],
