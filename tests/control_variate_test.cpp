@@ -15,6 +15,7 @@
 #include "models/scenario_loader.h"
 #include "sim/random.h"
 #include "sim/statistics.h"
+#include "tests/daly_scenario.h"
 
 namespace goodsim::models {
 namespace {
@@ -24,15 +25,9 @@ constexpr std::size_t kCounts = kControlHorizons.size();
 
 // Unlimited spares, instant repair and no detection or swap: every proposal hits the job.
 Scenario every_proposal_hits() {
-  Scenario s;
-  s.cluster.nodes = 16;
-  s.cluster.spares = std::int64_t{1} << 40;
-  s.cluster.failure.node_mtbf_h = 6.0 * 16;
-  s.cluster.repair.distribution = exponential_repair(1e-9);
-  s.job.work_h = 50.0;
-  s.checkpoint.interval_h = 1.0;
-  s.checkpoint.write_h = 5 * kMin;
+  Scenario s = daly_scenario(16, 6.0, 50.0, 1.0);
   s.recovery.restart_h = 10 * kMin;
+  s.recovery.load_h = 0.0;
   return s;
 }
 

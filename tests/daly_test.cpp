@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "models/monte_carlo.h"
-#include "models/repair/repair_distribution.h"
+#include "tests/daly_scenario.h"
 
 namespace goodsim::models {
 namespace {
@@ -78,25 +78,9 @@ TEST(Daly, DiscreteFormIsContinuousMinusTheLastCheckpointWhenTheIntervalDividesT
               daly::expected_wall_time(500.0, m, tau, delta, r) - saved, 1e-9);
 }
 
-// Daly's model is goodsim's v1 with unlimited spares, no detection or swap time and
-// instant repair: system MTBF M = node_mtbf / nodes, R = restart + load.
-Scenario daly_scenario(double system_mtbf_h, double interval_h) {
-  Scenario s;
-  s.cluster.nodes = 512;
-  s.cluster.spares = std::int64_t{1} << 40;
-  s.cluster.failure.node_mtbf_h = system_mtbf_h * 512;
-  s.cluster.repair.distribution = exponential_repair(1e-9);
-  s.job.work_h = 500.0;
-  s.checkpoint.interval_h = interval_h;
-  s.checkpoint.write_h = 5 * kMin;
-  s.recovery.restart_h = 7 * kMin;
-  s.recovery.load_h = 3 * kMin;
-  return s;
-}
-
 void expect_mean_wall_matches_daly(double mtbf_h, std::int64_t reps) {
   const double tau = daly::exact_optimal_interval(mtbf_h, 5 * kMin);
-  const Scenario s = daly_scenario(mtbf_h, tau);
+  const Scenario s = daly_scenario(512, mtbf_h, 500.0, tau);
   const auto results = run_replications(s, RunOptions{reps, 2006, 0, {}});
   const RunSummary sum = summarize(s, results);
   const double exact = daly::expected_wall_time_discrete(500.0, mtbf_h, tau, 5 * kMin, 10 * kMin);

@@ -10,6 +10,7 @@
 #include "models/monte_carlo.h"
 #include "models/repair/repair_distribution.h"
 #include "models/replication.h"
+#include "tests/daly_scenario.h"
 
 namespace goodsim::models {
 namespace {
@@ -20,16 +21,8 @@ constexpr double kMin = 1.0 / 60.0;
 // every `memory_interval` and a persistent checkpoint every `ratio` of them.
 Scenario multilevel_scenario(double system_mtbf_h, double memory_interval_h, int ratio,
                              std::int64_t copies) {
-  Scenario s;
-  s.cluster.nodes = 512;
-  s.cluster.spares = std::int64_t{1} << 40;
-  s.cluster.failure.node_mtbf_h = system_mtbf_h * 512;
-  s.cluster.repair.distribution = exponential_repair(1e-9);
-  s.job.work_h = 500.0;
-  s.checkpoint.interval_h = ratio * memory_interval_h;
-  s.checkpoint.write_h = 5 * kMin;
+  Scenario s = daly_scenario(512, system_mtbf_h, 500.0, ratio * memory_interval_h);
   s.checkpoint.memory = MemoryLevelSpec{memory_interval_h, 5 * kMin, copies, 3 * kMin};
-  s.recovery.restart_h = 7 * kMin;
   s.recovery.load_h = 20 * kMin;  // from storage: only a fallback pays it
   return s;
 }

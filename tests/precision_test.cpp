@@ -10,7 +10,7 @@
 #include <cstdio>
 
 #include "models/daly.h"
-#include "models/repair/repair_distribution.h"
+#include "tests/daly_scenario.h"
 
 namespace goodsim::models {
 namespace {
@@ -20,17 +20,7 @@ constexpr double kMin = 1.0 / 60.0;
 // Daly's model as in daly_test.cpp, made small: 50 h of work, system MTBF 6 h, so a
 // replication has about ten failures and takes microseconds.
 Scenario small_daly_scenario() {
-  Scenario s;
-  s.cluster.nodes = 16;
-  s.cluster.spares = std::int64_t{1} << 40;
-  s.cluster.failure.node_mtbf_h = 6.0 * 16;
-  s.cluster.repair.distribution = exponential_repair(1e-9);
-  s.job.work_h = 50.0;
-  s.checkpoint.interval_h = daly::exact_optimal_interval(6.0, 5 * kMin);
-  s.checkpoint.write_h = 5 * kMin;
-  s.recovery.restart_h = 7 * kMin;
-  s.recovery.load_h = 3 * kMin;
-  return s;
+  return daly_scenario(16, 6.0, 50.0, daly::exact_optimal_interval(6.0, 5 * kMin));
 }
 
 double daly_wall_h(const Scenario& s) {

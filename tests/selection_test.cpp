@@ -12,7 +12,7 @@
 #include <cstdio>
 
 #include "models/daly.h"
-#include "models/repair/repair_distribution.h"
+#include "tests/daly_scenario.h"
 
 namespace goodsim::models {
 namespace {
@@ -21,17 +21,7 @@ constexpr double kMin = 1.0 / 60.0;
 constexpr double kMtbf = 6.0;
 
 Scenario daly_candidate(double interval_h) {
-  Scenario s;
-  s.cluster.nodes = 16;
-  s.cluster.spares = std::int64_t{1} << 40;
-  s.cluster.failure.node_mtbf_h = kMtbf * 16;
-  s.cluster.repair.distribution = exponential_repair(1e-9);
-  s.job.work_h = 50.0;
-  s.checkpoint.interval_h = interval_h;
-  s.checkpoint.write_h = 5 * kMin;
-  s.recovery.restart_h = 7 * kMin;
-  s.recovery.load_h = 3 * kMin;
-  return s;
+  return daly_scenario(16, kMtbf, 50.0, interval_h);
 }
 
 double exact_wall_h(const Scenario& s) {
