@@ -20,24 +20,12 @@ namespace {
 const fs::path kSource = GOODSIM_SOURCE_DIR;
 constexpr const char* kPython = "/usr/bin/python3";
 
-// 64 nodes with two failure causes, small enough for milliseconds per run.
-constexpr const char* kScenario = R"(name: analysis-test
-cluster:
-  nodes: 64
-  gpus_per_node: 8
-  spares: 2
-  failure: {model: exponential, node_mtbf: 2000h}
-  repair: {model: exponential, mean: 24h}
-  causes:
-    - {name: gpu, share: 3, handling: swap}
-    - {name: software, share: 1, handling: restart}
-job:
-  work: 100h
-checkpoint: {interval: 30min, write: 2min}
-recovery: {strategy: hot_spare, detect: 5min, swap: 5min, restart: 10min, load: 5min}
-cost: {node_hour_usd: 90}
-montecarlo: {replications: 40, seed: 5}
-)";
+// The small scenario with two failure causes.
+const std::string kScenario =
+    small_scenario("analysis-test", 40, 5,
+                   "  causes:\n"
+                   "    - {name: gpu, share: 3, handling: swap}\n"
+                   "    - {name: software, share: 1, handling: restart}\n");
 
 constexpr const char* kSweep = R"(sweep:
   cluster.spares: [0, 2]

@@ -24,34 +24,7 @@ namespace {
 
 // A small valid scenario. Each bad case changes one part of it; the expected error line is
 // found in the changed text, so the tests check the line numbers goodsim reports.
-constexpr const char* kBase = R"(name: cli-test
-cluster:
-  nodes: 64
-  gpus_per_node: 8
-  spares: 2
-  failure:
-    model: exponential
-    node_mtbf: 2000h
-  repair:
-    model: exponential
-    mean: 24h
-job:
-  work: 100h
-checkpoint:
-  interval: 30min
-  write: 2min
-recovery:
-  strategy: hot_spare
-  detect: 5min
-  swap: 5min
-  restart: 10min
-  load: 5min
-cost:
-  node_hour_usd: 90
-montecarlo:
-  replications: 20
-  seed: 3
-)";
+const std::string kBase = small_scenario("cli-test", 20, 3);
 
 // kBase with the single occurrence of `from` replaced by `to`.
 std::string mutate(const std::string& from, const std::string& to) {

@@ -73,35 +73,7 @@ bool python_can_import(const std::string& modules) {
   return cache[modules] = ok;
 }
 
-// A small priced scenario: 64 nodes, 2 spares, a failure every ~31 h of the job.
-constexpr const char* kScenario = R"(name: plot-test
-cluster:
-  nodes: 64
-  gpus_per_node: 8
-  spares: 2
-  failure:
-    model: exponential
-    node_mtbf: 2000h
-  repair:
-    model: exponential
-    mean: 24h
-job:
-  work: 100h
-checkpoint:
-  interval: 30min
-  write: 2min
-recovery:
-  strategy: hot_spare
-  detect: 5min
-  swap: 5min
-  restart: 10min
-  load: 5min
-cost:
-  node_hour_usd: 90
-montecarlo:
-  replications: 40
-  seed: 5
-)";
+const std::string kScenario = small_scenario("plot-test", 40, 5);
 
 // Writes a synthetic results file in the layout of `goodsim sweep`: one /points/NNNNNN group
 // per grid point with the swept key paths as attributes, and /summary with one column per

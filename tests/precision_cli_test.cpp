@@ -13,23 +13,7 @@
 namespace goodsim::test {
 namespace {
 
-constexpr const char* kScenario = R"(name: precision-cli
-cluster:
-  nodes: 64
-  gpus_per_node: 8
-  spares: 2
-  failure: {model: exponential, node_mtbf: 2000h}
-  repair: {model: exponential, mean: 24h}
-job:
-  work: 100h
-checkpoint: {interval: 30min, write: 2min}
-recovery: {strategy: hot_spare, detect: 5min, swap: 5min, restart: 10min, load: 5min}
-cost:
-  node_hour_usd: 90
-montecarlo:
-  replications: 20
-  seed: 3
-)";
+const std::string kScenario = small_scenario("precision-cli", 20, 3);
 
 // The count on the "runs" line.
 long printed_replications(const std::string& out) {

@@ -191,6 +191,40 @@ inline RunResult run_goodsim(const std::vector<std::string>& args, const fs::pat
   return run_program(argv, cwd, {}, {}, timeout);
 }
 
+// A small priced scenario: 64 nodes, 2 spares, a failure every ~31 h of the job, milliseconds
+// per run. `cluster_extra` adds keys to the cluster map (indented by two spaces).
+inline std::string small_scenario(const std::string& name, int replications, int seed,
+                                  const std::string& cluster_extra = "") {
+  return "name: " + name + R"(
+cluster:
+  nodes: 64
+  gpus_per_node: 8
+  spares: 2
+  failure:
+    model: exponential
+    node_mtbf: 2000h
+  repair:
+    model: exponential
+    mean: 24h
+)" + cluster_extra +
+         R"(job:
+  work: 100h
+checkpoint:
+  interval: 30min
+  write: 2min
+recovery:
+  strategy: hot_spare
+  detect: 5min
+  swap: 5min
+  restart: 10min
+  load: 5min
+cost:
+  node_hour_usd: 90
+montecarlo:
+  replications: )" +
+         std::to_string(replications) + "\n  seed: " + std::to_string(seed) + "\n";
+}
+
 // recommend's tests (recommend_test, recommend_confidence_test): 16 slots, a failure every
 // 25 h, 48 h repairs: the cheapest spare count is inside 0..5.
 inline constexpr const char* kRecommendScenario = R"(name: recommend-test
