@@ -137,9 +137,6 @@ const BadScenario kBadScenarios[] = {
     {"MemoryGroupNotDividingNodes", "  write: 2min\n",
      "  write: 2min\n  memory:\n    interval: 5min\n    copies: 3\n", "    copies: 3",
      "checkpoint.memory.copies", "expected a group size that divides cluster.nodes (64)"},
-    {"MemoryWithPersistLongerThanTheInterval", "  write: 2min\n",
-     "  write: 2min\n  persist: 40min\n  memory: {interval: 5min}\n", "  persist: 40min",
-     "checkpoint.persist", "must be shorter than checkpoint.interval (30 min)"},
     // Checkpoint policies by name (models/checkpoint/registry.cpp).
     {"UnknownCheckpointPolicy", "  write: 2min\n", "  write: 2min\n  policy: incremental\n",
      "  policy: incremental", "checkpoint.policy",
