@@ -8,6 +8,19 @@
 
 namespace goodsim::models {
 
+namespace {
+// This rank's share of `options`' replications, run on its own threads.
+RunOptions rank_share(const RunOptions& options, const sim::ProcessGroup& group) {
+  const sim::Slice mine =
+      sim::slice_of(static_cast<std::size_t>(options.replications), group.rank(), group.size());
+  RunOptions local = options;
+  local.group = nullptr;
+  local.first_replication = options.first_replication + static_cast<std::int64_t>(mine.begin);
+  local.replications = static_cast<std::int64_t>(mine.end - mine.begin);
+  return local;
+}
+}  // namespace
+
 std::vector<ReplicationResult> run_replications(const Scenario& scenario,
                                                 const RunOptions& options) {
   if (scenario.checkpoint.interval_auto && !scenario.checkpoint.interval_search) {
@@ -17,14 +30,11 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   if (options.group != nullptr && options.group->size() > 1) {
     const sim::ProcessGroup& group = *options.group;
     const auto n = static_cast<std::size_t>(options.replications);
-    const sim::Slice mine = sim::slice_of(n, group.rank(), group.size());
-    RunOptions local = options;
-    local.group = nullptr;
-    local.first_replication = options.first_replication + static_cast<std::int64_t>(mine.begin);
-    local.replications = static_cast<std::int64_t>(mine.end - mine.begin);
-    if (options.progress && mine.end > mine.begin) {
+    RunOptions local = rank_share(options, group);
+    if (options.progress && local.replications > 0) {
       // Ranks run at about the same pace: this rank's share stands for the whole run.
-      local.progress = [&options, n, share = mine.end - mine.begin](std::size_t done, std::size_t) {
+      local.progress = [&options, n, share = static_cast<std::size_t>(local.replications)](
+                           std::size_t done, std::size_t) {
         options.progress(done == share ? n : done * n / share, n);
       };
     }
@@ -57,13 +67,7 @@ void stream_replications(const Scenario& scenario, const RunOptions& options, co
     std::vector<ReplicationResult> results;
     if (ranks) {
       const sim::ProcessGroup& group = *options.group;
-      const auto n = static_cast<std::size_t>(block.replications);
-      const sim::Slice mine = sim::slice_of(n, group.rank(), group.size());
-      RunOptions local = block;
-      local.group = nullptr;
-      local.first_replication = block.first_replication + static_cast<std::int64_t>(mine.begin);
-      local.replications = static_cast<std::int64_t>(mine.end - mine.begin);
-      results = gather_results(group, run_replications(scenario, local));
+      results = gather_results(group, run_replications(scenario, rank_share(block, group)));
     } else {
       results = run_replications(scenario, block);
     }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <utility>
 
 #ifdef GOODSIM_HAVE_MPI
 #include <mpi.h>
@@ -55,6 +56,31 @@ int as_count(std::size_t bytes) {
   return static_cast<int>(bytes);
 }
 
+// The receive side of a (all-)gather: where each rank's bytes go in one buffer.
+struct Receive {
+  std::vector<int> counts;
+  std::vector<int> offsets;
+  Bytes all;
+  explicit Receive(std::vector<int> c) : counts(std::move(c)), offsets(counts.size()) {
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      offsets[r] = as_count(total);
+      total += static_cast<std::size_t>(counts[r]);
+    }
+    as_count(total);
+    all.resize(total);
+  }
+  // Each rank's bytes, in rank order.
+  std::vector<Bytes> split() const {
+    std::vector<Bytes> out(counts.size());
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      const auto begin = all.begin() + offsets[r];
+      out[r].assign(begin, begin + counts[r]);
+    }
+    return out;
+  }
+};
+
 }  // namespace
 
 ProcessGroup::ProcessGroup(int& argc, char**& argv) {
@@ -81,23 +107,11 @@ std::vector<Bytes> ProcessGroup::all_gather(std::span<const std::byte> mine) con
   std::vector<int> counts(static_cast<std::size_t>(size_));
   check(MPI_Allgather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD),
         "gather of sizes");
-  std::vector<int> offsets(counts.size());
-  std::size_t total = 0;
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    offsets[r] = as_count(total);
-    total += static_cast<std::size_t>(counts[r]);
-  }
-  Bytes all(total);
-  as_count(total);
-  check(MPI_Allgatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), offsets.data(),
-                       MPI_BYTE, MPI_COMM_WORLD),
+  Receive in(std::move(counts));
+  check(MPI_Allgatherv(mine.data(), count, MPI_BYTE, in.all.data(), in.counts.data(),
+                       in.offsets.data(), MPI_BYTE, MPI_COMM_WORLD),
         "gather of results");
-  std::vector<Bytes> out(counts.size());
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    const auto begin = all.begin() + offsets[r];
-    out[r].assign(begin, begin + counts[r]);
-  }
-  return out;
+  return in.split();
 }
 
 std::vector<Bytes> ProcessGroup::gather(std::span<const std::byte> mine) const {
@@ -106,23 +120,11 @@ std::vector<Bytes> ProcessGroup::gather(std::span<const std::byte> mine) const {
   std::vector<int> counts(is_root() ? static_cast<std::size_t>(size_) : 0);
   check(MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD),
         "gather of sizes");
-  std::vector<int> offsets(counts.size());
-  std::size_t total = 0;
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    offsets[r] = as_count(total);
-    total += static_cast<std::size_t>(counts[r]);
-  }
-  Bytes all(total);
-  as_count(total);
-  check(MPI_Gatherv(mine.data(), count, MPI_BYTE, all.data(), counts.data(), offsets.data(),
-                    MPI_BYTE, 0, MPI_COMM_WORLD),
+  Receive in(std::move(counts));
+  check(MPI_Gatherv(mine.data(), count, MPI_BYTE, in.all.data(), in.counts.data(),
+                    in.offsets.data(), MPI_BYTE, 0, MPI_COMM_WORLD),
         "gather of results");
-  std::vector<Bytes> out(counts.size());
-  for (std::size_t r = 0; r < counts.size(); ++r) {
-    const auto begin = all.begin() + offsets[r];
-    out[r].assign(begin, begin + counts[r]);
-  }
-  return out;
+  return in.split();
 }
 
 Bytes ProcessGroup::from_root(const std::function<Bytes()>& compute) const {
