@@ -5,6 +5,9 @@
 // duration of each call (saved and restored), so no process-wide setting is left behind.
 //
 // Not thread-safe: use one File (and its Groups) from one thread at a time.
+//
+// Implemented in sim/hdf5_<concern>.cpp (file, group, dataset, growing, table, attributes);
+// hdf5_errors.h and hdf5_storage.h are their shared internals.
 
 #include <hdf5.h>
 
