@@ -58,7 +58,7 @@ struct RunRecord {
   int ranks = 1;  // MPI ranks (sim/process_group.h)
 };
 
-// The pieces, for goodsim sweep (cli/sweep.cpp), which writes points one at a time.
+// The pieces, for goodsim sweep (cli/sweep_parts.cpp), which writes points one at a time.
 std::string point_name(std::size_t index);  // "000042"
 std::string utc_now_iso8601();
 

@@ -10,14 +10,13 @@
 // reuses the parts whose fingerprint matches, recomputes unreadable ones, and refuses parts or
 // an output of a different sweep.
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "cli/sweep_fingerprint.h"  // the fingerprint of SweepRun, for run_sweep's callers
 #include "models/precision.h"
 #include "models/sweep.h"
 #include "sim/config.h"
@@ -25,41 +24,6 @@
 #include "sim/process_group.h"
 
 namespace goodsim::cli {
-
-// SHA-256 (FIPS 180-4), fed in pieces: a large trace is hashed without one copy of it.
-// Small and dependency-free; only used for fingerprints.
-class Sha256 {
- public:
-  void update(std::string_view data);
-  std::string hex();  // 64 lowercase hex digits; call once, last
-
- private:
-  void compress();
-  std::array<std::uint32_t, 8> h_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::array<unsigned char, 64> buffer_{};
-  std::size_t used_ = 0;
-  std::uint64_t bytes_ = 0;
-};
-
-// SHA-256 of `data` as 64 lowercase hex digits.
-std::string sha256_hex(std::string_view data);
-
-// The content of the files the points read beyond the scenario's YAML (whose extends targets
-// are merged into it): each point's failure trace (cluster.failure.file) as parsed, one line
-// per point with a trace. Editing a trace changes it; moving or reformatting the file does not.
-std::string input_files_digest(std::span<const models::SweepPoint> points);
-
-// Identity of a sweep's results: SHA-256 of the goodsim version, the resolved base scenario
-// (after extends and --set, without its sweep block, as YAML), the sweep spec (keys and values
-// in order), the replications, the seed, whether recovery times are recorded, and
-// `input_files` (input_files_digest). Independent of file names, comments, formatting and
-// --threads. With a precision target (sweep --precision) the target, its bounds and estimator
-// take the place of the replication count: every point then stops on its own rule.
-std::string sweep_fingerprint(const sim::ConfigNode& root, const models::SweepSpec& spec,
-                              std::int64_t replications, std::uint64_t seed,
-                              bool recovery_times = false, std::string_view input_files = {},
-                              const std::optional<models::PrecisionTarget>& precision = {});
 
 struct SweepOptions {
   std::string output;  // the results file; parts go to output + ".parts"

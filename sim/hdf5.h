@@ -5,6 +5,9 @@
 // duration of each call (saved and restored), so no process-wide setting is left behind.
 //
 // Not thread-safe: use one File (and its Groups) from one thread at a time.
+//
+// Implemented in sim/hdf5_<concern>.cpp (file, group, dataset, growing, table, attributes,
+// copy); hdf5_errors.h and hdf5_storage.h are their shared internals.
 
 #include <hdf5.h>
 
@@ -180,6 +183,10 @@ class Group {
 
   GroupHandle handle_;
 };
+
+// Copies every child of `src` (datasets whole, with their attributes) and every attribute of
+// `src` itself into `dst`; `what` names `src` in errors ("file.h5:/points/000001").
+void copy_group_contents(const Group& src, Group& dst, const std::string& what);
 
 // Call first in main, before any other HDF5 call: HDF5 then registers no exit handler.
 //
