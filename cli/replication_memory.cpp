@@ -4,16 +4,11 @@
 
 #include "cli/commands.h"
 #include "models/cost.h"
-#include "models/replication_result.h"
 #include "sim/format.h"
 
 namespace goodsim::cli {
 
 namespace {
-
-// The datasets written per replication (wall_h, goodput, counts, buckets_h, cost, ...) and the
-// sorted copies the summary's percentiles take: measured about 256 bytes, rounded up.
-constexpr double kWrittenBytes = 320.0;
 
 double physical_memory_bytes() {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
@@ -29,16 +24,9 @@ std::string gigabytes(double bytes) {
 }  // namespace
 
 double replication_results_bytes(const models::Scenario& s, std::int64_t replications,
-                                 Holding holding) {
-  if (holding == Holding::kSummaryFigures) {
-    const double figures = models::priced(s) ? 4.0 : 3.0;
-    return 8.0 * (figures + 1.0) * static_cast<double>(replications);
-  }
-  // Each cause's count is held in the result and again in the written dataset.
-  const double causes = 2.0 * 8.0 * static_cast<double>(s.cluster.causes.size());
-  const double per =
-      static_cast<double>(sizeof(models::ReplicationResult)) + causes + kWrittenBytes;
-  return per * static_cast<double>(replications);
+                                 Holding /*holding*/) {
+  const double figures = models::priced(s) ? 4.0 : 3.0;
+  return 8.0 * (figures + 1.0) * static_cast<double>(replications);
 }
 
 void check_replications_fit(const std::string& command, const models::Scenario& s,
@@ -47,15 +35,13 @@ void check_replications_fit(const std::string& command, const models::Scenario& 
   if (memory_bytes <= 0.0) return;  // unknown: nothing to compare against
   const double need = replication_results_bytes(s, replications, holding);
   if (need <= memory_bytes) return;
-  throw UsageError(command,
-                   std::to_string(replications) + " replications need about " + gigabytes(need) +
-                       (holding == Holding::kSummaryFigures
-                            ? " of memory for the summary's figures of each ("
-                            : " of memory to hold their results until they are written (") +
-                       std::to_string(static_cast<long long>(need / replications)) +
-                       " bytes each), more than this machine's " + gigabytes(memory_bytes) +
-                       "; use fewer replications, or --precision to stop as soon as "
-                       "the answer is as precise as you need");
+  throw UsageError(command, std::to_string(replications) + " replications need about " +
+                                gigabytes(need) + " of memory for the summary's figures of each (" +
+                                std::to_string(static_cast<long long>(need / replications)) +
+                                " bytes each), more than this machine's " +
+                                gigabytes(memory_bytes) +
+                                "; use fewer replications, or --precision to stop as soon as "
+                                "the answer is as precise as you need");
 }
 
 }  // namespace goodsim::cli

@@ -177,16 +177,6 @@ void PointWriter::finish(std::span<const models::SweepParameter> parameters) {
   }
 }
 
-void write_point_group(sim::h5::Group& parent, const PointResults& p) {
-  std::size_t recoveries = 0;
-  for (const models::ReplicationResult& r : p.replications) recoveries += r.recovery_h.size();
-  // A hint of 0 means unknown: an empty point's datasets are sized for growth, harmlessly.
-  PointWriter writer(parent, *p.scenario, p.index, p.recovery_times, p.replications.size(),
-                     recoveries);
-  writer.append(p.replications);
-  writer.finish(p.parameters);
-}
-
 sim::h5::Table summary_table(std::span<const PointResults> points) {
   using Col = sim::h5::Table::Column;
   std::vector<std::string> names;
@@ -278,7 +268,7 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
   if (!points.empty() && points.front().estimate) {
     std::vector<double> reps, em, eci, reached;
     for (const PointResults& p : points) {
-      reps.push_back(static_cast<double>(p.replications.size()));
+      reps.push_back(static_cast<double>(p.summary->wall_h.n));
       em.push_back(p.estimate->mean);
       eci.push_back(p.estimate->ci95);
       reached.push_back(p.estimate->reached ? 1.0 : 0.0);
@@ -290,18 +280,30 @@ sim::h5::Table summary_table(std::span<const PointResults> points) {
   return t;
 }
 
-RunFileWriter::RunFileWriter(const std::string& path, const models::Scenario& scenario,
-                             bool recovery_times, std::size_t replications_hint)
+PointFile::PointFile(const std::string& path, const models::Scenario& scenario, std::size_t index,
+                     bool recovery_times, std::size_t replications_hint,
+                     std::size_t recoveries_hint)
     : out_(path) {
   file_.emplace(sim::h5::File::create(out_.temp_path().string()));
   root_.emplace(file_->root());
   points_.emplace(root_->create_group("points"));
-  point_.emplace(*points_, scenario, 0, recovery_times, replications_hint);
+  point_.emplace(*points_, scenario, index, recovery_times, replications_hint, recoveries_hint);
 }
 
-void RunFileWriter::finish(std::uint64_t seed, std::int64_t replications, const PointResults& point,
-                           const RunRecord& record) {
-  sim::h5::Group& root = *root_;
+void PointFile::commit(const PointResults& point) {
+  point_->finish(point.parameters);
+  root_->write_table("summary", summary_table(std::span(&point, 1)));
+  // Every handle of the file is closed before the rename, so the close reports a failed
+  // final flush (a full disk) instead of the rename publishing a torn file.
+  point_.reset();
+  points_.reset();
+  root_.reset();
+  file_->close();
+  out_.commit();
+}
+
+void write_run_attributes(sim::h5::Group& root, std::uint64_t seed, std::int64_t replications,
+                          const PointResults& point, const RunRecord& record) {
   root.set_attribute("goodsim_version", std::string_view(kVersion));
   root.set_attribute("commit", std::string_view(kCommit));
   root.set_attribute("scenario", std::string_view(record.scenario_yaml));
@@ -321,15 +323,6 @@ void RunFileWriter::finish(std::uint64_t seed, std::int64_t replications, const 
     root.set_attribute("estimate_mean", p->mean);
     root.set_attribute("estimate_std_error", p->std_error);
   }
-  point_->finish(point.parameters);
-  root.write_table("summary", summary_table(std::span(&point, 1)));
-  // Every handle of the file is closed before the rename, so the close reports a failed
-  // final flush (a full disk) instead of the rename publishing a torn file.
-  point_.reset();
-  points_.reset();
-  root_.reset();
-  file_->close();
-  out_.commit();
 }
 
 }  // namespace goodsim::cli

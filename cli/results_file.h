@@ -85,21 +85,21 @@ class PointWriter {
       planned_, sdc_, slow_, evictions_, buckets_, by_cause_, cost_;
 };
 
-// All of a point at once, as a PointWriter given p.replications as one block.
-void write_point_group(sim::h5::Group& parent, const PointResults& p);
-
-// `goodsim run`'s file, written while the run goes on: blocks of replications are appended to
-// /points/000000 as they come, and finish adds the attributes and /summary. The file is written
-// under a temporary name (sim::AtomicFile) and appears under `path` only when finish
-// succeeds; destroyed before that, it removes the temporary file.
-class RunFileWriter {
+// A results file of one point, /points/<point_name(index)>, written while its replications are
+// simulated: blocks are appended as they come, and commit adds the point's attributes and
+// /summary. The file is written under a temporary name (sim::AtomicFile) and appears under
+// `path`, durably, only when commit succeeds; destroyed before that, it removes the temporary
+// file. `goodsim run` writes its output so, and `goodsim sweep` each part (cli/sweep_parts.h).
+class PointFile {
  public:
-  RunFileWriter(const std::string& path, const models::Scenario& scenario, bool recovery_times,
-                std::size_t replications_hint = 0);
+  PointFile(const std::string& path, const models::Scenario& scenario, std::size_t index,
+            bool recovery_times, std::size_t replications_hint = 0,
+            std::size_t recoveries_hint = 0);
   void append(std::span<const models::ReplicationResult> block) { point_->append(block); }
-  // `point.replications` is ignored (the blocks were appended); `replications` is their count.
-  void finish(std::uint64_t seed, std::int64_t replications, const PointResults& point,
-              const RunRecord& record);
+  // For the caller's root attributes, before commit.
+  sim::h5::Group& root() { return *root_; }
+  // `point.replications` is ignored (the blocks were appended).
+  void commit(const PointResults& point);
 
  private:
   sim::AtomicFile out_;
@@ -108,6 +108,11 @@ class RunFileWriter {
   std::optional<sim::h5::Group> points_;
   std::optional<PointWriter> point_;
 };
+
+// `goodsim run`'s root attributes: the version, commit, scenario as run, command line, seed,
+// `replications` (the count of the appended blocks), and the --precision record.
+void write_run_attributes(sim::h5::Group& root, std::uint64_t seed, std::int64_t replications,
+                          const PointResults& point, const RunRecord& record);
 
 // One row per point: point name, swept parameters (numbers as float64, else strings; units
 // "h" for durations), resolved nodes/spares/MTBF/interval, goodput, wall, interruptions, cost,

@@ -173,10 +173,10 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
 
   // Each block of replications goes to the file and the summary and is then freed: memory
   // holds one block and the summary's per-replication figures, whatever the count.
-  std::optional<RunFileWriter> file;
+  std::optional<PointFile> file;
   if (write_output && group.is_root()) {
     // A fixed count is known: a small run's datasets are stored as before streaming.
-    file.emplace(output, scenario, run.record_recoveries,
+    file.emplace(output, scenario, 0, run.record_recoveries,
                  target ? 0 : static_cast<std::size_t>(info.replications));
   }
   models::SummaryAccumulator accumulated(scenario);
@@ -226,7 +226,8 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
                                          p->mean,
                                          p->std_error};
     }
-    file->finish(info.seed, info.replications, point, record);
+    write_run_attributes(file->root(), info.seed, info.replications, point, record);
+    file->commit(point);
   }
   if (summary.unfinished > 0) {  // also on stderr, for scripts that keep only stdout
     std::cerr << "goodsim run: warning: "

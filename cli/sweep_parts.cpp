@@ -44,8 +44,8 @@ PartState check_part(const fs::path& path, std::size_t index, const SweepRun& ru
     if (root.int64_attribute("point") != static_cast<std::int64_t>(index) || !root.has(group) ||
         // With --precision (replications 0) each point has its own count.
         (replications > 0 &&
-         root.read_doubles(group + "/goodput").size() != static_cast<std::size_t>(replications)) ||
-        root.read_doubles(group + "/goodput").empty() || root.read_table("summary").rows() != 1) {
+         root.rows(group + "/goodput") != static_cast<std::size_t>(replications)) ||
+        root.rows(group + "/goodput") == 0 || root.read_table("summary").rows() != 1) {
       return PartState::kDamaged;
     }
     file.verify();  // a flipped bit in any dataset fails its checksum
@@ -127,39 +127,44 @@ std::optional<std::string> manifest_fingerprint(const fs::path& dir) {
 }
 
 // One completed point as <dir>/NNNNNN.h5, durable when this returns.
-void write_part(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
-                const models::SweepPoint& point, std::span<const models::ReplicationResult> results,
-                const models::RunSummary& summary, const PointPrecision* precision) {
-  PointResults p{&point.scenario,  results,     &summary,
-                 point.parameters, point.index, o.recovery_times};
+PartStream::PartStream(const fs::path& dir, const SweepRun& run, const SweepOptions& o,
+                       const models::SweepPoint& point, std::size_t replications_hint,
+                       std::size_t recoveries_hint)
+    : point_(&point),
+      recovery_times_(o.recovery_times),
+      file_(part_path(dir, point.index).string(), point.scenario, point.index, o.recovery_times,
+            replications_hint, recoveries_hint),
+      summary_(point.scenario) {
+  if (replications_hint > 0) summary_.reserve(replications_hint);
+  sim::h5::Group& root = file_.root();
+  root.set_attribute("goodsim_version", std::string_view(kVersion));
+  root.set_attribute("commit", std::string_view(kCommit));
+  root.set_attribute("sweep_fingerprint", run.fingerprint);
+  root.set_attribute("point", point.index);
+  root.set_attribute("seed", static_cast<std::int64_t>(o.seed));
+}
+
+void PartStream::append(std::span<const models::ReplicationResult> block) {
+  file_.append(block);
+  summary_.add(block);
+}
+
+void PartStream::finish(const PointPrecision* precision) {
+  const models::RunSummary summary = summary_.result();
+  PointResults p{&point_->scenario, {}, &summary, point_->parameters, point_->index,
+                 recovery_times_};
   PointEstimate estimate;
+  sim::h5::Group& root = file_.root();
+  root.set_attribute("replications", static_cast<std::int64_t>(summary_.count()));
   if (precision) {
     estimate = PointEstimate{precision->mean, precision->half_width, precision->reached};
     p.estimate = &estimate;
+    root.set_attribute("estimate_mean", precision->mean);
+    root.set_attribute("precision_half_width", precision->half_width);
+    root.set_attribute("precision_reached", std::int64_t{precision->reached ? 1 : 0});
+    root.set_attribute("estimator_control", std::int64_t{precision->controlled ? 1 : 0});
   }
-  sim::AtomicFile out(part_path(dir, point.index));
-  {
-    auto file = sim::h5::File::create(out.temp_path().string());
-    {
-      auto root = file.root();
-      root.set_attribute("goodsim_version", std::string_view(kVersion));
-      root.set_attribute("sweep_fingerprint", run.fingerprint);
-      root.set_attribute("point", point.index);
-      root.set_attribute("seed", static_cast<std::int64_t>(o.seed));
-      root.set_attribute("replications", static_cast<std::int64_t>(results.size()));
-      if (precision) {
-        root.set_attribute("estimate_mean", precision->mean);
-        root.set_attribute("precision_half_width", precision->half_width);
-        root.set_attribute("precision_reached", std::int64_t{precision->reached ? 1 : 0});
-        root.set_attribute("estimator_control", std::int64_t{precision->controlled ? 1 : 0});
-      }
-      auto points = root.create_group("points");
-      write_point_group(points, p);
-      root.write_table("summary", summary_table(std::span(&p, 1)));
-    }
-    file.close();
-  }
-  out.commit();
+  file_.commit(p);
 }
 
 PointPrecision read_point_precision(const sim::h5::Group& part_root) {

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "cli/results_file.h"
 #include "cli/sweep.h"
 #include "models/monte_carlo.h"
 #include "models/replication.h"
@@ -31,12 +32,29 @@ enum class PartState { kValid, kDamaged, kForeign };
 PartState check_part(const std::filesystem::path& path, std::size_t index, const SweepRun& run,
                      std::int64_t replications, std::string& found);
 
-// One completed point as <dir>/NNNNNN.h5, durable when this returns. `precision`: what the
-// point reached under sweep --precision, else nullptr.
-void write_part(const std::filesystem::path& dir, const SweepRun& run, const SweepOptions& o,
-                const models::SweepPoint& point, std::span<const models::ReplicationResult> results,
-                const models::RunSummary& summary, const PointPrecision* precision);
-// What write_part stored of `precision`, read back from a part's root.
+// One point's part, <dir>/NNNNNN.h5, written block by block as its replications come (on the
+// sweep's writer thread), with the summary fed block by block: memory holds the block in hand
+// and the summary's figures, whatever the point's count. The part appears, durably, only when
+// finish returns; destroyed before that (an interrupted point), it leaves nothing.
+class PartStream {
+ public:
+  // The hints: the point's count if known (0 under --precision), and its recoveries if the
+  // first block is the whole point, so that a small point is stored as one chunk per dataset.
+  PartStream(const std::filesystem::path& dir, const SweepRun& run, const SweepOptions& o,
+             const models::SweepPoint& point, std::size_t replications_hint,
+             std::size_t recoveries_hint);
+  void append(std::span<const models::ReplicationResult> block);
+  // `precision`: what the point reached under sweep --precision, else nullptr.
+  void finish(const PointPrecision* precision);
+
+ private:
+  const models::SweepPoint* point_;
+  bool recovery_times_;
+  PointFile file_;
+  models::SummaryAccumulator summary_;
+};
+
+// What PartStream::finish stored of `precision`, read back from a part's root.
 PointPrecision read_point_precision(const sim::h5::Group& part_root);
 
 // <dir>/manifest names the sweep whose parts the directory holds.

@@ -1,17 +1,23 @@
-// Why: the sweep's one writer thread, which stores each completed point as its part.
+// Why: the sweep's one writer thread, which stores the blocks of each point in its part.
 #include "cli/sweep_writer.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace goodsim::cli::detail {
 
-PartWriter::PartWriter(std::function<void(std::size_t slot)> store)
-    : store_(std::move(store)), thread_([this] { run(); }) {}
+PartWriter::PartWriter(std::function<void(PartBlock&)> store, std::size_t queue_limit)
+    : store_(std::move(store)),
+      queue_limit_(std::max<std::size_t>(1, queue_limit)),
+      thread_([this] { run(); }) {}
 
-void PartWriter::push(std::size_t slot) {
+void PartWriter::push(PartBlock block) {
   {
-    const std::lock_guard guard(mutex_);
-    queue_.push_back(slot);
+    std::unique_lock guard(mutex_);
+    // A failed writer takes nothing more: the workers see failed() and stop.
+    room_cv_.wait(guard, [&] { return queue_.size() < queue_limit_ || failed(); });
+    if (failed()) return;
+    queue_.push_back(std::move(block));
   }
   cv_.notify_one();
 }
@@ -27,19 +33,22 @@ void PartWriter::finish() {
 
 void PartWriter::run() {
   for (;;) {
-    std::size_t slot = 0;
+    PartBlock block;
     {
       std::unique_lock guard(mutex_);
       cv_.wait(guard, [&] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing, and everything completed is stored
-      slot = queue_.front();
+      block = std::move(queue_.front());
       queue_.pop_front();
     }
+    room_cv_.notify_one();
     try {
-      store_(slot);
+      store_(block);
     } catch (...) {
+      const std::lock_guard guard(mutex_);
       error_ = std::current_exception();
       failed_ = true;
+      room_cv_.notify_all();
       return;
     }
   }

@@ -162,6 +162,8 @@ class Group {
   }
 
   std::vector<double> read_doubles(const std::string& name) const;
+  // A dataset's extent along its first dimension (1 for a scalar), without reading it.
+  std::size_t rows(const std::string& name) const;
   std::vector<std::int64_t> read_int64s(const std::string& name) const;
   Matrix read_matrix(const std::string& name) const;
   Table read_table(const std::string& name) const;  // units from the "units" attribute if present

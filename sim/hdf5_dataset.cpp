@@ -83,6 +83,18 @@ std::vector<std::int64_t> Group::read_int64s(const std::string& name) const {
   return read_1d<std::int64_t>(op, name, H5T_INTEGER, H5T_NATIVE_INT64);
 }
 
+std::size_t Group::rows(const std::string& name) const {
+  QuietErrors quiet;
+  const Op op{id(), "look up the size of dataset '" + name + "'"};
+  const DatasetHandle ds(op(H5Dopen2(id(), name.c_str(), H5P_DEFAULT)));
+  const DataspaceHandle space(op(H5Dget_space(ds.get())));
+  const int rank = op(H5Sget_simple_extent_ndims(space.get()));
+  if (rank == 0) return 1;
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  op(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr));
+  return static_cast<std::size_t>(dims[0]);
+}
+
 Matrix Group::read_matrix(const std::string& name) const {
   QuietErrors quiet;
   const Op op{id(), "read matrix '" + name + "'"};

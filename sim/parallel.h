@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -31,13 +32,18 @@ class Interrupted : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// `max_chunk` bounds the indices a worker takes at once, so that the workers stay close to
+// one another in [0, n): a caller that completes its output in order (goodsim sweep's blocks)
+// then holds little between the slowest and the fastest worker.
 template <typename Fn>
 void parallel_for(std::size_t n, unsigned threads, Fn&& fn, const ProgressCallback& progress = {},
-                  const std::atomic<int>* stop = nullptr) {
+                  const std::atomic<int>* stop = nullptr,
+                  std::size_t max_chunk = std::numeric_limits<std::size_t>::max()) {
   if (threads == 0) threads = default_thread_count();
   if (threads > n) threads = static_cast<unsigned>(n > 0 ? n : 1);
   // Small chunks keep the load balanced; large enough that the counter is not contended.
-  const std::size_t chunk = std::max<std::size_t>(1, n / (static_cast<std::size_t>(threads) * 64));
+  const std::size_t chunk = std::clamp<std::size_t>(n / (static_cast<std::size_t>(threads) * 64), 1,
+                                                    std::max<std::size_t>(1, max_chunk));
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
   std::atomic<bool> failed{false};

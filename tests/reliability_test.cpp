@@ -480,21 +480,9 @@ TEST(ReliabilityMemory, HugeReplicationCountsAreRefusedUpFrontWithTheEstimate) {
   }
 }
 
-TEST(ReliabilityMemory, ASweepsEstimateGrowsWithReplicationsAndCauses) {
-  models::Scenario s;
-  const auto whole = cli::Holding::kWholeResults;
-  const double one = cli::replication_results_bytes(s, 1, whole);
-  EXPECT_GT(one, 256.0);  // what the issue measured per replication
-  EXPECT_LT(one, 1024.0);
-  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1000, whole), 1000 * one);
-  s.cluster.causes.resize(10);
-  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1, whole), one + 160.0);
-  EXPECT_NO_THROW(cli::check_replications_fit("sweep", s, 1000, whole, 1e9));
-  EXPECT_THROW(cli::check_replications_fit("sweep", s, 10'000'000, whole, 1e9), cli::UsageError);
-}
-
-// A run streams its results to the file: it keeps 8 bytes per figure of the summary (goodput,
-// wall time, interruptions, cost when priced) and a sorted copy of one, whatever the causes.
+// A run, and each point of a sweep, streams its results to the file: it keeps 8 bytes per
+// figure of the summary (goodput, wall time, interruptions, cost when priced) and a sorted copy
+// of one, whatever the causes.
 TEST(ReliabilityMemory, ARunKeepsOnlyTheSummarysFiguresOfEachReplication) {
   models::Scenario s;
   const auto figures = cli::Holding::kSummaryFigures;
