@@ -872,6 +872,11 @@ TEST(SweepCrashSafety, KilledAtRandomMomentsAndResumedGivesTheSameFileBitForBit)
   const std::size_t stored = part_files(parts).size();
   EXPECT_GE(stored, 1u);
   EXPECT_LE(stored, kKillPoints);
+  // Each stored part names the build that made it, as the assembled output does.
+  for (const std::string& part : part_files(parts)) {
+    const auto file = sim::h5::File::open_read((parts / part).string());
+    EXPECT_EQ(file.root().string_attribute("commit"), kCommit) << part;
+  }
 
   // Without --resume the parts are not touched.
   const std::set<std::string> before = list_dir(parts);
