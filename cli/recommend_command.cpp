@@ -16,11 +16,13 @@
 #include "cli/recommend_report.h"
 #include "cli/recommend_search.h"
 #include "cli/recommend_sequential.h"
+#include "cli/replication_memory.h"
 #include "cli/scenario_args.h"
 #include "models/checkpoint/auto_interval.h"
 #include "models/cost.h"
 #include "models/scenario_loader.h"
 #include "sim/config.h"
+#include "sim/process_group.h"
 
 namespace goodsim::cli {
 
@@ -69,6 +71,13 @@ options)";
 
 [[noreturn]] void usage(const std::string& message) {
   throw UsageError(kCommand, message);
+}
+
+// Only the root holds the candidates' figures and ranks them; every rank exits with its code,
+// so that mpirun's status is the recommendation's (4: none meets the deadline).
+int root_exit_code(const sim::ProcessGroup& group, int code) {
+  const int mine[] = {code};
+  return sim::all_gather_values<int>(group, mine).front();
 }
 
 }  // namespace
@@ -168,12 +177,18 @@ int recommend_command(const std::vector<std::string>& args, const sim::ProcessGr
                                              group);
   }
 
+  check_candidates_fit(base, replications, ev.size());
+
   // Simulate: the same seed for every candidate (common random numbers), then rank and report.
   const double seconds =
       recommend::simulate_candidates(ev, replications, run_seed, thread_count, group, quiet);
   const recommend::RunFacts run{replications, run_seed, thread_count, group.size(), seconds};
-  return recommend::print_recommendation(
-      std::cout, base, vary.key, ev, recommend::rank_candidates(ev, deadline_h), deadline_h, run);
+  int code = 0;
+  if (group.is_root()) {
+    code = recommend::print_recommendation(
+        std::cout, base, vary.key, ev, recommend::rank_candidates(ev, deadline_h), deadline_h, run);
+  }
+  return root_exit_code(group, code);
 }
 
 }  // namespace goodsim::cli

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <span>
 
 #include "cli/progress.h"
 #include "models/cost.h"
@@ -29,16 +30,28 @@ double simulate_candidates(std::vector<Evaluated>& ev, std::int64_t replications
     run.progress = [&, k](std::size_t done, std::size_t) {
       progress(k * reps_n + done, total, detail);
     };
-    const auto results = models::run_replications(e.scenario, run);
-    e.summary = models::summarize(e.scenario, results);
-    for (const models::ReplicationResult& r : results) {
-      e.cost.push_back(models::replication_cost_usd(e.scenario, r));
-      e.wall.push_back(r.wall_h);
-      e.spare_waits += static_cast<double>(r.spare_waits);
-      e.repairs += static_cast<double>(r.repairs);
-      e.wait_spares_h += r.bucket(models::Bucket::kWaitSpares);
-      e.wall_h += r.wall_h;
+    // Streamed block by block: a candidate keeps its summary's figures and, for the paired
+    // differences, the cost and wall time of each replication, 16 bytes, not every result.
+    // Under MPI only the root receives the blocks: it alone ranks and prints.
+    models::SummaryAccumulator summary(e.scenario);
+    if (group.is_root()) {
+      summary.reserve(reps_n);
+      e.cost.reserve(reps_n);
+      e.wall.reserve(reps_n);
     }
+    models::stream_replications(e.scenario, run,
+                                [&](std::span<const models::ReplicationResult> block) {
+                                  summary.add(block);
+                                  for (const models::ReplicationResult& r : block) {
+                                    e.cost.push_back(models::replication_cost_usd(e.scenario, r));
+                                    e.wall.push_back(r.wall_h);
+                                    e.spare_waits += static_cast<double>(r.spare_waits);
+                                    e.repairs += static_cast<double>(r.repairs);
+                                    e.wait_spares_h += r.bucket(models::Bucket::kWaitSpares);
+                                    e.wall_h += r.wall_h;
+                                  }
+                                });
+    if (group.is_root()) e.summary = summary.result();
     if (const auto chain = models::spare_pool_chain(e.scenario, &e.chain_missing)) {
       e.chain = models::analyse_spare_pool(*chain);
     }

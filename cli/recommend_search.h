@@ -29,7 +29,9 @@ struct Evaluated {
 };
 
 // Simulates every candidate's scenario with the same seed (common random numbers), filling in
-// its figures; progress on stderr unless `quiet`. Returns the seconds it took.
+// its figures; progress on stderr unless `quiet`. Returns the seconds it took. The replications
+// are streamed: each candidate keeps its summary and its per-replication cost and wall time,
+// not every result. Under MPI only the root's figures are filled in (it ranks and prints).
 double simulate_candidates(std::vector<Evaluated>& ev, std::int64_t replications,
                            std::uint64_t seed, unsigned threads, const sim::ProcessGroup& group,
                            bool quiet);

@@ -141,8 +141,7 @@ int run_command(const std::vector<std::string>& args, const sim::ProcessGroup& g
   }
 
   if (!target) {
-    check_replications_fit("run", scenario, a.replications_or(scenario.montecarlo.replications),
-                           Holding::kSummaryFigures);
+    check_replications_fit("run", scenario, a.replications_or(scenario.montecarlo.replications));
   }
   if (write_output && group.is_root()) {
     // What killed runs left behind; only now, so a rejected run changes nothing.

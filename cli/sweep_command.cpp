@@ -282,8 +282,7 @@ int sweep_command(const std::vector<std::string>& args, const sim::ProcessGroup&
     options.replications = 0;
   }
   // Each point streams its results to its part; a point's summary keeps its figures.
-  if (!options.precision)
-    check_replications_fit("sweep", base, options.replications, Holding::kSummaryFigures);
+  if (!options.precision) check_replications_fit("sweep", base, options.replications);
   sim::ConfigNode as_run = root;  // each point's `auto` interval: its checkpoint_interval_h
   set_montecarlo_as_run(as_run, options.seed,
                         options.precision ? std::nullopt : std::optional(options.replications));

@@ -485,15 +485,32 @@ TEST(ReliabilityMemory, HugeReplicationCountsAreRefusedUpFrontWithTheEstimate) {
 // of one, whatever the causes.
 TEST(ReliabilityMemory, ARunKeepsOnlyTheSummarysFiguresOfEachReplication) {
   models::Scenario s;
-  const auto figures = cli::Holding::kSummaryFigures;
-  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1, figures), 32.0);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1), 32.0);
   s.cluster.causes.resize(10);
-  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1, figures), 32.0);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1), 32.0);
   s.cost.node_hour_usd = 90.0;
-  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1000, figures), 40'000.0);
+  EXPECT_DOUBLE_EQ(cli::replication_results_bytes(s, 1000), 40'000.0);
   // 10^7 replications: 0.4 GB, where holding every result took about 7 GB.
-  EXPECT_NO_THROW(cli::check_replications_fit("run", s, 10'000'000, figures, 1e9));
-  EXPECT_THROW(cli::check_replications_fit("run", s, 100'000'000, figures, 1e9), cli::UsageError);
+  EXPECT_NO_THROW(cli::check_replications_fit("run", s, 10'000'000, 1e9));
+  EXPECT_THROW(cli::check_replications_fit("run", s, 100'000'000, 1e9), cli::UsageError);
+}
+
+// recommend keeps, besides one candidate's summary at a time, the cost and wall time of every
+// replication of every candidate (16 bytes each) for the paired differences.
+TEST(ReliabilityMemory, RecommendKeepsEachCandidatesCostAndWallTime) {
+  models::Scenario s;
+  s.cost.node_hour_usd = 90.0;
+  EXPECT_DOUBLE_EQ(cli::candidate_results_bytes(s, 1000, 5), 40'000.0 + 5 * 16'000.0);
+  // 10^6 replications of 7 candidates: 0.15 GB; of 10^7: 1.5 GB.
+  EXPECT_NO_THROW(cli::check_candidates_fit(s, 1'000'000, 7, 1e9));
+  try {
+    cli::check_candidates_fit(s, 10'000'000, 7, 1e9);
+    ADD_FAILURE() << "1.5 GB fit in 1 GB";
+  } catch (const cli::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("7 candidates of 10000000 replications need about 1.5 GB"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <new>
 #include <thread>
 
+#include "cli/recommend_search.h"
 #include "cli/results_file.h"
 #include "cli/sweep.h"
 #include "models/monte_carlo.h"
@@ -220,6 +221,51 @@ TEST(Stream, ASweepPointHoldsItsBlocksInFlightNotEveryResult) {
   // The summary's columns (4 figures, capacity up to twice the size), the writer's queue
   // (2 x threads + 2 blocks), a block per worker and the one being written, with slack.
   const std::int64_t bound = 2 * 4 * 8 * kReps + (3 * kThreads + 6) * block;
+  const std::int64_t every_result =
+      kReps * static_cast<std::int64_t>(sizeof(models::ReplicationResult));
+  ASSERT_GT(every_result, 2 * bound) << "the test no longer tells the two apart";
+  EXPECT_LT(peak.load(), bound) << "peak live bytes: " << peak.load();
+#endif
+}
+
+// recommend streams each candidate (issue 11 item 7): a candidate keeps its summary and the
+// cost and wall time of each replication for the paired differences, 16 bytes, not every
+// result (several hundred bytes each) while the candidates are simulated one after another.
+TEST(Stream, RecommendHoldsTheFiguresItRanksNotEveryResult) {
+#if !GOODSIM_COUNTS_HEAP
+  GTEST_SKIP() << "heap counting is off under AddressSanitizer";
+#else
+  constexpr std::int64_t kReps = 200'000;
+  constexpr std::int64_t kCandidates = 3;
+  constexpr unsigned kThreads = 2;
+  std::vector<cli::recommend::Evaluated> ev(kCandidates);
+  for (std::int64_t k = 0; k < kCandidates; ++k) {
+    ev[k].scenario = small_scenario();
+    ev[k].scenario.cluster.spares = k;
+  }
+  const sim::ProcessGroup alone;
+  const std::int64_t before = g_live_bytes.load();
+  std::atomic<std::int64_t> peak{0};
+  std::atomic<bool> running{true};
+  std::jthread watch([&] {
+    while (running.load()) {
+      peak = std::max(peak.load(), g_live_bytes.load() - before);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  cli::recommend::simulate_candidates(ev, kReps, 7, kThreads, alone, true);
+  running = false;
+  watch.join();
+  for (const cli::recommend::Evaluated& e : ev) {
+    ASSERT_EQ(e.cost.size(), static_cast<std::size_t>(kReps));
+    ASSERT_EQ(e.summary.wall_h.n, static_cast<std::size_t>(kReps));
+    EXPECT_NEAR(e.wall_h / kReps, e.summary.wall_h.mean, 1e-12 * e.summary.wall_h.mean);
+  }
+  const auto block =
+      models::kStreamBlock * static_cast<std::int64_t>(sizeof(models::ReplicationResult));
+  // Every candidate's cost and wall time and one summary's columns (4 figures and the sorted
+  // copy), all reserved to their size, the block in hand and one per worker.
+  const std::int64_t bound = kCandidates * 2 * 8 * kReps + 5 * 8 * kReps + (kThreads + 2) * block;
   const std::int64_t every_result =
       kReps * static_cast<std::int64_t>(sizeof(models::ReplicationResult));
   ASSERT_GT(every_result, 2 * bound) << "the test no longer tells the two apart";
