@@ -60,6 +60,27 @@ std::atomic<std::int64_t> g_live_bytes{0};
 namespace goodsim::test {
 namespace {
 
+#if GOODSIM_COUNTS_HEAP
+// The most live bytes, above those live before, seen while `work` runs (its threads included),
+// polled every 200 us.
+template <typename Work>
+std::int64_t peak_live_bytes(Work&& work) {
+  const std::int64_t before = g_live_bytes.load();
+  std::atomic<std::int64_t> peak{0};
+  std::atomic<bool> running{true};
+  std::jthread watch([&] {
+    while (running.load()) {
+      peak = std::max(peak.load(), g_live_bytes.load() - before);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  work();
+  running = false;
+  watch.join();
+  return peak.load();
+}
+#endif
+
 // Small and fast: about ten failures per replication, priced so that cost_usd is written.
 models::Scenario small_scenario() {
   models::Scenario s;
@@ -202,18 +223,8 @@ TEST(Stream, ASweepPointHoldsItsBlocksInFlightNotEveryResult) {
   o.seed = 7;
   o.threads = kThreads;
   o.quiet = true;
-  const std::int64_t before = g_live_bytes.load();
-  std::atomic<std::int64_t> peak{0};
-  std::atomic<bool> running{true};
-  std::jthread watch([&] {
-    while (running.load()) {
-      peak = std::max(peak.load(), g_live_bytes.load() - before);
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-  });
-  const cli::SweepOutcome outcome = cli::run_sweep(run, o);
-  running = false;
-  watch.join();
+  cli::SweepOutcome outcome;
+  const std::int64_t peak = peak_live_bytes([&] { outcome = cli::run_sweep(run, o); });
   ASSERT_EQ(outcome.computed, 1u);
   ASSERT_EQ(outcome.summary.rows(), 1u);
   const auto block =
@@ -224,7 +235,7 @@ TEST(Stream, ASweepPointHoldsItsBlocksInFlightNotEveryResult) {
   const std::int64_t every_result =
       kReps * static_cast<std::int64_t>(sizeof(models::ReplicationResult));
   ASSERT_GT(every_result, 2 * bound) << "the test no longer tells the two apart";
-  EXPECT_LT(peak.load(), bound) << "peak live bytes: " << peak.load();
+  EXPECT_LT(peak, bound) << "peak live bytes: " << peak;
 #endif
 }
 
@@ -244,18 +255,8 @@ TEST(Stream, RecommendHoldsTheFiguresItRanksNotEveryResult) {
     ev[k].scenario.cluster.spares = k;
   }
   const sim::ProcessGroup alone;
-  const std::int64_t before = g_live_bytes.load();
-  std::atomic<std::int64_t> peak{0};
-  std::atomic<bool> running{true};
-  std::jthread watch([&] {
-    while (running.load()) {
-      peak = std::max(peak.load(), g_live_bytes.load() - before);
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-  });
-  cli::recommend::simulate_candidates(ev, kReps, 7, kThreads, alone, true);
-  running = false;
-  watch.join();
+  const std::int64_t peak = peak_live_bytes(
+      [&] { cli::recommend::simulate_candidates(ev, kReps, 7, kThreads, alone, true); });
   for (const cli::recommend::Evaluated& e : ev) {
     ASSERT_EQ(e.cost.size(), static_cast<std::size_t>(kReps));
     ASSERT_EQ(e.summary.wall_h.n, static_cast<std::size_t>(kReps));
@@ -269,7 +270,7 @@ TEST(Stream, RecommendHoldsTheFiguresItRanksNotEveryResult) {
   const std::int64_t every_result =
       kReps * static_cast<std::int64_t>(sizeof(models::ReplicationResult));
   ASSERT_GT(every_result, 2 * bound) << "the test no longer tells the two apart";
-  EXPECT_LT(peak.load(), bound) << "peak live bytes: " << peak.load();
+  EXPECT_LT(peak, bound) << "peak live bytes: " << peak;
 #endif
 }
 
