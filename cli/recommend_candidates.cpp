@@ -1,4 +1,5 @@
-// recommend's candidates (cli/recommend_candidates.h): integers, numbers or durations from --vary.
+// recommend's candidates (cli/recommend_candidates.h): integers, numbers, durations or names
+// from --vary.
 
 #include "cli/recommend_candidates.h"
 
@@ -53,6 +54,8 @@ std::optional<double> value_as(ValueKind kind, const std::string& text) {
       const auto v = parse_integer(text);
       return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
     }
+    case ValueKind::kText:
+      return 0.0;
     case ValueKind::kNumber:
       return parse_number(text);
     case ValueKind::kDuration:
@@ -76,6 +79,19 @@ ValueKind common_kind(const std::vector<std::string>& texts) {
     }
   }
   usage("--vary: the values mix plain numbers and durations; give every value a unit");
+}
+
+// A list's kind: common_kind, or names when some value is neither a number nor a duration
+// (whether the key takes names is checked against the scenario, check_varied_key).
+ValueKind list_kind(const std::vector<std::string>& texts) {
+  const bool names = std::any_of(texts.begin(), texts.end(), [](const std::string& t) {
+    return !parse_number(t) && !sim::parse_hours(t);
+  });
+  return names ? ValueKind::kText : common_kind(texts);
+}
+
+bool same_value(const Vary& v, const Candidate& a, const Candidate& b) {
+  return v.kind == ValueKind::kText ? a.text == b.text : a.value == b.value;
 }
 
 // The unit suffix of a duration text ("10min" -> "min"), empty when it has none ("0").
@@ -143,6 +159,7 @@ std::vector<Candidate> expand_range(const std::string& spec, std::size_t dots, V
         c.text = std::to_string(static_cast<std::int64_t>(v));
         break;
       case ValueKind::kNumber:
+      case ValueKind::kText:  // not from a range: common_kind gives a numeric kind
         c.text = number_text(v);
         break;
       case ValueKind::kDuration:
@@ -177,7 +194,7 @@ Vary parse_vary(const std::string& arg) {
     }
     if (!spec.empty() && spec.back() == ',')
       usage("--vary: empty value in the list '" + spec + "'");
-    v.kind = common_kind(texts);
+    v.kind = list_kind(texts);
     if (texts.size() > kMaxCandidates) {
       usage("--vary: at most " + std::to_string(kMaxCandidates) + " candidates");
     }
@@ -188,7 +205,7 @@ Vary parse_vary(const std::string& arg) {
   }
   for (std::size_t i = 0; i < v.candidates.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      if (v.candidates[i].value == v.candidates[j].value) {
+      if (same_value(v, v.candidates[i], v.candidates[j])) {
         usage("--vary: '" + v.candidates[i].text + "' and '" + v.candidates[j].text +
               "' are the same value");
       }
@@ -207,17 +224,27 @@ void check_varied_key(const sim::ConfigNode& root, const Vary& v) {
   const sim::ConfigNode* node = sim::find_path(root, v.key);
   if (!node) {
     usage("--vary: the scenario has no key '" + v.key +
-          "' (after extends and --set); recommend varies a number or a duration the scenario "
-          "sets: write it in the file or add --set " +
+          "' (after extends and --set); recommend varies a value the scenario sets: write it "
+          "in the file or add --set " +
           v.key + "=VALUE");
   }
-  const bool numeric =
-      node->is_scalar() && (parse_number(node->scalar()) || sim::parse_hours(node->scalar()) ||
-                            node->scalar() == "auto");
-  if (!numeric) {
+  if (v.key == "name") {
+    usage(
+        "--vary: 'name' only labels the scenario, so every candidate would be the same; vary a "
+        "key the simulation reads, such as cluster.spares or recovery.strategy");
+  }
+  if (!node->is_scalar()) {
     usage("--vary: key '" + v.key + "' is " + node->describe() +
-          ", not a number or a duration; recommend varies numeric keys such as cluster.spares "
-          "or checkpoint.interval");
+          ", not a single value; recommend varies a number, a duration or a name, such as "
+          "cluster.spares, checkpoint.interval or recovery.strategy");
+  }
+  const bool numeric =
+      parse_number(node->scalar()) || sim::parse_hours(node->scalar()) || node->scalar() == "auto";
+  if (numeric && v.kind == ValueKind::kText) {
+    // A numeric key takes numbers or durations only: say which value is neither.
+    std::vector<std::string> texts;
+    for (const Candidate& c : v.candidates) texts.push_back(c.text);
+    common_kind(texts);
   }
 }
 

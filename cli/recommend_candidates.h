@@ -12,11 +12,12 @@ namespace goodsim::cli::recommend {
 
 inline constexpr const char* kCommand = "recommend";
 
-enum class ValueKind { kInteger, kNumber, kDuration };
+// kText: names, such as the strategies of recovery.strategy (a list only, no range).
+enum class ValueKind { kInteger, kNumber, kDuration, kText };
 
 struct Candidate {
-  std::string text;  // as written to the scenario and shown
-  double value = 0.0;
+  std::string text;    // as written to the scenario and shown
+  double value = 0.0;  // its number (hours for durations); 0 for names
 };
 
 struct Vary {
@@ -25,11 +26,13 @@ struct Vary {
   std::vector<Candidate> candidates;
 };
 
-// "cluster.spares=0..64:8", "cluster.spares=8,12,16", "checkpoint.interval=10min..1h:10min": the
-// key and at least two different candidates (at most 1000); a usage error otherwise.
+// "cluster.spares=0..64:8", "cluster.spares=8,12,16", "checkpoint.interval=10min..1h:10min",
+// "recovery.strategy=hot_spare,checkpointless": the key and at least two different candidates
+// (at most 1000); a usage error otherwise.
 Vary parse_vary(const std::string& arg);
 
-// The varied key must be a number or a duration the scenario sets; each candidate replaces it,
+// The varied key must be a value the scenario sets: a number or a duration (then every
+// candidate must be one too), or a name such as recovery.strategy. Each candidate replaces it,
 // located at "--vary KEY=VALUE" so that a rejected value is reported as coming from --vary.
 void check_varied_key(const sim::ConfigNode& root, const Vary& v);
 

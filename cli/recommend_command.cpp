@@ -44,8 +44,10 @@ time meets a deadline (--deadline-p95). The scenario must be priced (cost.node_h
 
 VALUES is a range a..b (integers, step 1), a range with a step a..b:step (integers, numbers or
 durations; b is included when the steps land on it), or a list a,b,c. Durations take a unit:
-90s, 5min, 2h, 54d, 1w. KEY must be a number or a duration the scenario sets (after extends
-and --set). Every candidate is checked before anything is simulated.
+90s, 5min, 2h, 54d, 1w. KEY must be a value the scenario sets (after extends and --set): a
+number or a duration, or a name such as recovery.strategy, whose candidates are a list of
+names (hot_spare,checkpointless,requeue,elastic). Every candidate is checked before anything
+is simulated.
 
 Every candidate uses the same seed, so replication i of every candidate sees the same failure
 proposals and repair times (common random numbers): candidates are compared on the same luck,
@@ -65,6 +67,7 @@ examples:
   goodsim recommend scenarios/default.yaml --vary cluster.spares=8..24:4 --reps 200
   goodsim recommend scenarios/default.yaml --vary cluster.spares=8,12,16 --deadline-p95 1500h
   goodsim recommend scenarios/default.yaml --vary checkpoint.interval=10min,20min,30min
+  goodsim recommend scenarios/strategies-16k.yaml --vary recovery.strategy=hot_spare,checkpointless,requeue,elastic --reps 200
   goodsim recommend scenarios/default.yaml --vary cluster.spares=8..24:4 --confidence 0.95 --indifference 100000
 
 options)";

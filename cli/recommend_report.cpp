@@ -237,7 +237,9 @@ struct Report {
   // The spare-pool Markov chain beside the simulated figures.
   void spare_chain() const {
     out << "\nspare pool: simulated vs the Markov chain (docs/cost-and-spares.md)\n";
-    if (!ev.front().chain) {
+    // Shown when one candidate has a chain: a strategy without a pool shows "-" among others.
+    if (std::none_of(ev.begin(), ev.end(),
+                     [](const Evaluated& e) { return e.chain.has_value(); })) {
       out << "  chain not shown: " << ev.front().chain_missing << "\n";
       return;
     }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
@@ -127,6 +128,9 @@ std::optional<SparePoolChain> spare_pool_chain(const Scenario& s, std::string* w
     return std::nullopt;
   };
   if (s.cluster.failure.model != "exponential") return fail("the chain needs exponential failures");
+  if (find_strategy(s.recovery.strategy).from_scheduler) {
+    return fail("the strategy holds no spare pool: it takes node sets from the scheduler's queue");
+  }
   SparePoolChain c;
   c.nodes = s.cluster.nodes;
   c.spares = s.cluster.spares;

@@ -268,6 +268,34 @@ TEST(Recommend, DurationsAndTheThreadCountDoNotChangeTheAnswer) {
       << "the marginal table is for cluster.spares only";
 }
 
+// Names are candidates too: the recovery strategies compared on the same luck, the cheapest
+// recommended as the same candidates simulated in-process find it. A strategy without a spare
+// pool (requeue) has no Markov chain row.
+TEST(Recommend, ComparesRecoveryStrategiesByName) {
+  TempDir dir;
+  write_text(dir / "s.yaml",
+             edited(kRecommendScenario,
+                    {{"  work: 200h\n", "  work: 200h\n  step: 10s\n"},
+                     {"recovery: {detect: 5min,", "recovery: {strategy: hot_spare, detect: 5min,"},
+                     {"load: 5min}",
+                      "load: 5min, checkpointless: {replicas: 2, state_gb: 6.3, p2p_gbps: 400}, "
+                      "queue: {model: lognormal, median: 20min, p90: 2h}, elastic: "
+                      "{dp_group_nodes: 4, reconfigure: 5min}}"}}));
+  const std::vector<std::string> values = {"hot_spare", "checkpointless", "requeue", "elastic"};
+  const RunResult r =
+      run_goodsim({"recommend", "s.yaml", "--vary",
+                   "recovery.strategy=hot_spare,checkpointless,requeue,elastic", "-q"},
+                  dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const auto refs = simulate(dir / "s.yaml", "recovery.strategy", values);
+  EXPECT_EQ(recommended_value(r.out), values[cheapest(refs, all_indices(refs.size()))]) << r;
+  const auto rows = candidate_rows(r.out);
+  ASSERT_EQ(rows.size(), values.size()) << r;
+  for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].value, values[i]);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n +requeue +- +- +0 +- +- +-\n"))) << r;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n +hot_spare +0\\.[0-9]+ +0\\.[0-9]+ "))) << r;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bad input: exit 2, a clear message, nothing on stdout, nothing written.
 
@@ -311,10 +339,20 @@ const BadRecommend kBadRecommends[] = {
     {"UnknownKey",
      {"s.yaml", "--vary", "cluster.sparez=0..4"},
      "the scenario has no key 'cluster.sparez'"},
-    {"TextKey",
-     {"s.yaml", "--vary", "name=1,2"},
-     "key 'name' is 'recommend-test', not a number or a duration"},
-    {"MapKey", {"s.yaml", "--vary", "cluster.failure=1,2"}, "is a map, not a number"},
+    {"NameKey", {"s.yaml", "--vary", "name=a,b"}, "'name' only labels the scenario"},
+    {"MapKey", {"s.yaml", "--vary", "cluster.failure=1,2"}, "is a map, not a single value"},
+    {"DuplicateNames",
+     {"s.yaml", "--set", "recovery.strategy=hot_spare", "--vary",
+      "recovery.strategy=requeue,requeue"},
+     "'requeue' and 'requeue' are the same value"},
+    {"UnknownStrategy",
+     {"s.yaml", "--set", "recovery.strategy=hot_spare", "--vary",
+      "recovery.strategy=hot_spare,teleport"},
+     "--vary recovery.strategy=teleport: key 'recovery.strategy': unknown recovery strategy "
+     "'teleport'"},
+    {"NameForANumericKey",
+     {"s.yaml", "--vary", "checkpoint.interval=1h,auto2"},
+     "'auto2' is neither a number"},
     {"NotANumber", {"s.yaml", "--vary", "cluster.spares=0,four"}, "'four' is neither a number"},
     {"MixedKinds", {"s.yaml", "--vary", "checkpoint.interval=5,10min"}, "mix plain numbers"},
     {"DurationRangeWithoutStep",

@@ -141,6 +141,11 @@ TEST(SparePoolChain, FromAScenario) {
                                                  "model: weibull, shape: 0.8, node_mtbf");
   EXPECT_FALSE(spare_pool_chain(load(weibull), &why));
   EXPECT_EQ(why, "the chain needs exponential failures");
+
+  // requeue takes node sets from the scheduler's queue: there is no pool for the chain to model.
+  EXPECT_FALSE(spare_pool_chain(
+      load(base + "recovery: {strategy: requeue, queue: {model: fixed, mean: 1h}}\n"), &why));
+  EXPECT_EQ(why, "the strategy holds no spare pool: it takes node sets from the scheduler's queue");
 }
 
 // ---------------------------------------------------------------------------------------------
