@@ -38,7 +38,7 @@ class BadSweepTest : public ::testing::TestWithParam<BadSweep> {};
 TEST_P(BadSweepTest, ExitsTwoAtTheLineInTheSweepBlockAndWritesNothing) {
   const BadSweep& c = GetParam();
   const std::string yaml = std::string(kBadBase) + c.sweep;
-  const int line = line_of(yaml, c.line);
+  const int line = line_number(yaml, c.line);
   ASSERT_GT(line, 0);
   TempDir dir;
   write_text(dir / "scenario.yaml", yaml);

@@ -124,7 +124,7 @@ sweep:
   EXPECT_EQ(keys[1]->kind, SweepValueKind::kNumber);
   EXPECT_EQ(keys[2]->kind, SweepValueKind::kHours);
   EXPECT_EQ(keys[3]->kind, SweepValueKind::kText);
-  EXPECT_EQ(keys[0]->where.line, line_of(yaml, "  cluster.spares:"));
+  EXPECT_EQ(keys[0]->where.line, line_number(yaml, "  cluster.spares:"));
 
   // Point 7 = spares 8, price 99.5, interval 30min, hot_spare.
   const auto params = models::point_parameters(spec, 7);
@@ -142,7 +142,7 @@ sweep:
   const ConfigNode* spares = sim::find_path(config, "cluster.spares");
   ASSERT_NE(spares, nullptr);
   EXPECT_EQ(spares->scalar(), "8");
-  EXPECT_EQ(spares->where().line, line_of(yaml, "    - 8"));
+  EXPECT_EQ(spares->where().line, line_number(yaml, "    - 8"));
   EXPECT_EQ(spares->path(), "cluster.spares");
   ASSERT_NE(sim::find_path(config, "cost.node_hour_usd"), nullptr);
   EXPECT_EQ(sim::find_path(config, "checkpoint.interval")->scalar(), "30min");
@@ -164,7 +164,7 @@ sweep:
   const models::SweepSpec spec = models::read_sweep(root);
   const sim::InputError e = input_error_of([&] { models::expand_sweep(root, spec, "bad.yaml"); });
   EXPECT_EQ(e.where().file, "bad.yaml");
-  EXPECT_EQ(e.where().line, line_of(yaml, "    - -5h"));
+  EXPECT_EQ(e.where().line, line_number(yaml, "    - -5h"));
   EXPECT_EQ(e.key(), "cluster.failure.node_mtbf");
   EXPECT_TRUE(HasSubstr(e.message(), "sweep point 000001"));
 
@@ -175,7 +175,7 @@ sweep:
   const ConfigNode root2 = sim::parse_config(unknown, "unknown.yaml");
   const sim::InputError u = input_error_of(
       [&] { models::expand_sweep(root2, models::read_sweep(root2), "unknown.yaml"); });
-  EXPECT_EQ(u.where().line, line_of(unknown, "  cluster.sparez:"));
+  EXPECT_EQ(u.where().line, line_number(unknown, "  cluster.sparez:"));
   EXPECT_TRUE(HasSubstr(u.message(), "unknown key 'sparez'"));
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Shared by the sweep tests (sweep_expansion, sweep_command, sweep_bad_input, sweep_crash):
-// a small sweep scenario, the command line, line numbers, and a bit-for-bit dump of an HDF5
+// a small sweep scenario, the command line and a bit-for-bit dump of an HDF5
 // file to compare two outputs.
 
 #include <hdf5.h>
@@ -18,17 +18,6 @@
 #include "tests/test_support.h"
 
 namespace goodsim::test {
-
-// 1-based number of the first line of `text` that is exactly `line`; 0 if none.
-inline int line_of(const std::string& text, const std::string& line) {
-  std::istringstream in(text);
-  std::string current;
-  for (int n = 1; std::getline(in, current); ++n) {
-    if (current == line) return n;
-  }
-  ADD_FAILURE() << "no line '" << line << "' in:\n" << text;
-  return 0;
-}
 
 inline constexpr const char* kSmall = R"(name: sweep-test
 cluster:
