@@ -8,6 +8,7 @@
 #include "cli/report.h"
 #include "cli/text_table.h"
 #include "models/cost.h"
+#include "models/recovery/strategy.h"
 #include "sim/format.h"
 
 namespace goodsim::cli::recommend {
@@ -248,9 +249,12 @@ struct Report {
            "in repair (chain)"});
     for (const Evaluated& e : ev) {
       const auto& c = e.chain;
-      t.row({e.candidate.text, ratio_text(e.spare_waits, e.repairs),
+      // A strategy that takes node sets from the scheduler's queue has no pool to wait for.
+      const bool pool = !models::find_strategy(e.scenario.recovery.strategy).from_scheduler;
+      t.row({e.candidate.text, pool ? ratio_text(e.spare_waits, e.repairs) : "-",
              c ? probability(c->p_failure_finds_pool_empty) : "-",
-             ratio_text(e.wait_spares_h, e.wall_h), c ? probability(c->p_slot_empty) : "-",
+             pool ? ratio_text(e.wait_spares_h, e.wall_h) : "-",
+             c ? probability(c->p_slot_empty) : "-",
              c && c->p_failure_finds_pool_empty > 0
                  ? format_numbers("%.2f h", c->mean_wait_if_waiting_h)
                  : "-",
