@@ -47,6 +47,10 @@ std::optional<double> parse_number(const std::string& text) {
   return v;
 }
 
+bool number_or_duration(const std::string& text) {
+  return parse_number(text) || sim::parse_hours(text);
+}
+
 // The numeric value of `text` read as `kind` (hours for durations).
 std::optional<double> value_as(ValueKind kind, const std::string& text) {
   switch (kind) {
@@ -73,7 +77,7 @@ ValueKind common_kind(const std::vector<std::string>& texts) {
     }
   }
   for (const std::string& t : texts) {
-    if (!parse_number(t) && !sim::parse_hours(t)) {
+    if (!number_or_duration(t)) {
       usage("--vary: '" + t +
             "' is neither a number nor a duration with a unit (90s, 5min, 2h, 54d, 1w)");
     }
@@ -84,9 +88,7 @@ ValueKind common_kind(const std::vector<std::string>& texts) {
 // A list's kind: common_kind, or names when some value is neither a number nor a duration
 // (whether the key takes names is checked against the scenario, check_varied_key).
 ValueKind list_kind(const std::vector<std::string>& texts) {
-  const bool names = std::any_of(texts.begin(), texts.end(), [](const std::string& t) {
-    return !parse_number(t) && !sim::parse_hours(t);
-  });
+  const bool names = !std::all_of(texts.begin(), texts.end(), number_or_duration);
   return names ? ValueKind::kText : common_kind(texts);
 }
 
@@ -238,8 +240,7 @@ void check_varied_key(const sim::ConfigNode& root, const Vary& v) {
           ", not a single value; recommend varies a number, a duration or a name, such as "
           "cluster.spares, checkpoint.interval or recovery.strategy");
   }
-  const bool numeric =
-      parse_number(node->scalar()) || sim::parse_hours(node->scalar()) || node->scalar() == "auto";
+  const bool numeric = number_or_duration(node->scalar()) || node->scalar() == "auto";
   if (numeric && v.kind == ValueKind::kText) {
     // A numeric key takes numbers or durations only: say which value is neither.
     std::vector<std::string> texts;

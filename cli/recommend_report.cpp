@@ -8,7 +8,6 @@
 #include "cli/report.h"
 #include "cli/text_table.h"
 #include "models/cost.h"
-#include "models/recovery/strategy.h"
 #include "sim/format.h"
 
 namespace goodsim::cli::recommend {
@@ -249,8 +248,7 @@ struct Report {
            "in repair (chain)"});
     for (const Evaluated& e : ev) {
       const auto& c = e.chain;
-      // A strategy that takes node sets from the scheduler's queue has no pool to wait for.
-      const bool pool = !models::find_strategy(e.scenario.recovery.strategy).from_scheduler;
+      const bool pool = e.scenario.holds_spare_pool();  // requeue waits for no spare
       t.row({e.candidate.text, pool ? ratio_text(e.spare_waits, e.repairs) : "-",
              c ? probability(c->p_failure_finds_pool_empty) : "-",
              pool ? ratio_text(e.wait_spares_h, e.wall_h) : "-",

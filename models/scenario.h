@@ -286,6 +286,9 @@ struct Scenario {
   // checkpointless recovery, or multi-level checkpoints.
   // (Both defined with the strategies' registry, models/recovery/registry.cpp.)
   bool restores_from_peers() const;
+  // Whether the strategy keeps a pool of hot spares; a requeued job takes node sets from the
+  // scheduler's queue instead.
+  bool holds_spare_pool() const;
   // Hot spares held (and paid) for the run; a requeued job holds none.
   std::int64_t held_spares() const;
 };

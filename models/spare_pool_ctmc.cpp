@@ -7,7 +7,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/recovery/strategy.h"
 #include "models/repair/repair_distribution.h"
 
 namespace goodsim::models {
@@ -128,7 +127,7 @@ std::optional<SparePoolChain> spare_pool_chain(const Scenario& s, std::string* w
     return std::nullopt;
   };
   if (s.cluster.failure.model != "exponential") return fail("the chain needs exponential failures");
-  if (find_strategy(s.recovery.strategy).from_scheduler) {
+  if (!s.holds_spare_pool()) {
     return fail("the strategy holds no spare pool: it takes node sets from the scheduler's queue");
   }
   SparePoolChain c;

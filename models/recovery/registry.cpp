@@ -54,8 +54,12 @@ bool Scenario::restores_from_peers() const {
   return find_strategy(recovery.strategy).peer_restores || checkpoint.memory.has_value();
 }
 
+bool Scenario::holds_spare_pool() const {
+  return !find_strategy(recovery.strategy).from_scheduler;
+}
+
 std::int64_t Scenario::held_spares() const {
-  return find_strategy(recovery.strategy).from_scheduler ? 0 : cluster.spares;
+  return holds_spare_pool() ? cluster.spares : 0;
 }
 
 double transfer_hours(double gigabytes, double gbit_per_s) {
